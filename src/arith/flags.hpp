@@ -1,0 +1,45 @@
+#pragma once
+// Sticky IEEE-754 exception flags, kept in an arithmetic context (MPFR manual, "Exceptions").
+//
+// inexact    the rounded result differs from the exact one
+// underflow  inexact and tiny: the result rounded to the format's precision with an unbounded
+//            exponent range has magnitude below the smallest normal (tininess after rounding,
+//            as x86 SSE and MPFR's mpfr_subnormalize context detect it)
+// overflow   the result rounded with an unbounded exponent exceeds the largest finite value
+// divbyzero  finite nonzero / 0
+// invalid    a NaN produced from non-NaN operands (0/0, inf - inf, sqrt(-1), ...)
+#include <string>
+
+namespace freelunch::arith {
+
+enum class Flag : unsigned {
+  inexact = 1u,
+  underflow = 2u,
+  overflow = 4u,
+  divbyzero = 8u,
+  invalid = 16u,
+};
+
+class Flags {
+ public:
+  void raise(Flag f) { bits_ |= static_cast<unsigned>(f); }
+  void raise_all(Flags other) { bits_ |= other.bits_; }
+  bool test(Flag f) const { return (bits_ & static_cast<unsigned>(f)) != 0; }
+  unsigned bits() const { return bits_; }
+  void clear() { bits_ = 0; }
+  bool operator==(const Flags&) const = default;
+
+  // "inexact,overflow" or "none".
+  std::string to_string() const {
+    static const char* const names[] = {"inexact", "underflow", "overflow", "divbyzero", "invalid"};
+    std::string out;
+    for (unsigned i = 0; i < 5; ++i)
+      if (bits_ & (1u << i)) out += (out.empty() ? "" : ",") + std::string(names[i]);
+    return out.empty() ? "none" : out;
+  }
+
+ private:
+  unsigned bits_ = 0;
+};
+
+}  // namespace freelunch::arith

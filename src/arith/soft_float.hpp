@@ -1,0 +1,131 @@
+#pragma once
+// Emulated binary formats, fast path: every operation is computed in binary64 and rounded once
+// to the format. Correctly rounded per operation in F (bit-exact with a single rounding of the
+// exact result) because 53 >= 2p + 2 makes double rounding innocuous for + - * / sqrt
+// (Figueroa 1995), and the format's range keeps every intermediate a normal double.
+// binary64 itself is native double with flags from error-free transformations.
+// Tested bit for bit against native float/_Float16 and against the MPFR path (mpfr_arith.hpp).
+#include <cmath>
+#include <string>
+
+#include "arith/errors.hpp"
+#include "arith/flags.hpp"
+#include "arith/fp_format.hpp"
+#include "arith/rational.hpp"
+
+namespace freelunch::arith {
+
+class SoftFloatArith;
+
+// A value of an emulated format; it points at its context (format and sticky flags), which must
+// outlive it.
+class SoftFloat {
+ public:
+  SoftFloat() = default;
+  SoftFloat(double v, const SoftFloatArith* ctx) : v_(v), ctx_(ctx) {}
+  double value() const { return v_; }  // the exact value, as a double
+  const SoftFloatArith* context() const { return ctx_; }
+
+  friend SoftFloat operator+(const SoftFloat& a, const SoftFloat& b);
+  friend SoftFloat operator-(const SoftFloat& a, const SoftFloat& b);
+  friend SoftFloat operator*(const SoftFloat& a, const SoftFloat& b);
+  friend SoftFloat operator/(const SoftFloat& a, const SoftFloat& b);
+  friend SoftFloat operator-(const SoftFloat& a) { return {-a.v_, a.ctx_}; }
+  SoftFloat& operator+=(const SoftFloat& b) { return *this = *this + b; }
+  SoftFloat& operator-=(const SoftFloat& b) { return *this = *this - b; }
+  SoftFloat& operator*=(const SoftFloat& b) { return *this = *this * b; }
+  friend bool operator<(const SoftFloat& a, const SoftFloat& b) { return a.v_ < b.v_; }
+  friend bool operator>(const SoftFloat& a, const SoftFloat& b) { return a.v_ > b.v_; }
+  friend bool operator<=(const SoftFloat& a, const SoftFloat& b) { return a.v_ <= b.v_; }
+  friend bool operator>=(const SoftFloat& a, const SoftFloat& b) { return a.v_ >= b.v_; }
+  friend bool operator==(const SoftFloat& a, const SoftFloat& b) { return a.v_ == b.v_; }
+
+ private:
+  double v_ = 0;
+  const SoftFloatArith* ctx_ = nullptr;
+};
+
+class SoftFloatArith {
+ public:
+  using value_type = SoftFloat;
+  static constexpr bool is_exact = false;
+  static constexpr bool is_certified = false;
+
+  explicit SoftFloatArith(FpFormat fmt) : fmt_(std::move(fmt)) {
+    if (!fmt_.fits_double_fast_path() && !fmt_.is_binary64())
+      throw UsageError("format " + fmt_.name + " does not fit the binary64 fast path; use its MPFR path");
+  }
+  SoftFloatArith(const SoftFloatArith&) = delete;  // values point at their context
+  SoftFloatArith& operator=(const SoftFloatArith&) = delete;
+
+  std::string name() const { return fmt_.name; }
+  const FpFormat& format() const { return fmt_; }
+  Flags flags() const { return flags_; }
+  void clear_flags() const { flags_.clear(); }
+
+  SoftFloat from_rational(const Rational& q) const {
+    return {round_rational_to_double_format(q, fmt_, flags_), this};
+  }
+  SoftFloat from_int(long k) const { return from_rational(Rational(k)); }
+  // The exact value. Precondition: finite (see is_finite).
+  Rational to_rational(const SoftFloat& x) const { return rational_from_double(x.value()); }
+  bool is_finite(const SoftFloat& x) const { return std::isfinite(x.value()); }
+
+  SoftFloat sqrt(const SoftFloat& x) const;
+  SoftFloat abs(const SoftFloat& x) const { return {std::fabs(x.value()), this}; }
+  SoftFloat max(const SoftFloat& a, const SoftFloat& b) const { return a < b ? b : a; }
+  SoftFloat min(const SoftFloat& a, const SoftFloat& b) const { return b < a ? b : a; }
+
+  // Rounds an exact binary64 operation result (used by the operators).
+  template <class IsExact>
+  SoftFloat round(double x, IsExact&& is_exact) const {
+    return {round_double_to_format_lazy(x, is_exact, fmt_, flags_), this};
+  }
+  // Flags for results that are NaN or infinite from finite operands.
+  void note_special(double r, double a, double b, bool division) const;
+
+ private:
+  FpFormat fmt_;
+  mutable Flags flags_;
+};
+
+inline void SoftFloatArith::note_special(double r, double a, double b, bool division) const {
+  if (std::isnan(r) && !std::isnan(a) && !std::isnan(b)) flags_.raise(Flag::invalid);
+  if (std::isinf(r) && std::isfinite(a) && std::isfinite(b)) {
+    flags_.raise(division && b == 0 ? Flag::divbyzero : Flag::overflow);
+    if (!(division && b == 0)) flags_.raise(Flag::inexact);
+  }
+}
+
+inline SoftFloat operator+(const SoftFloat& a, const SoftFloat& b) {
+  const double s = a.v_ + b.v_;
+  if (!std::isfinite(s)) [[unlikely]] a.ctx_->note_special(s, a.v_, b.v_, false);
+  return a.ctx_->round(s, [&] {
+    const double bb = s - a.v_;  // TwoSum (Knuth): the rounding error of s is exactly err
+    const double err = (a.v_ - (s - bb)) + (b.v_ - bb);
+    return !std::isfinite(s) || err == 0;
+  });
+}
+
+inline SoftFloat operator-(const SoftFloat& a, const SoftFloat& b) { return a + (-b); }
+
+inline SoftFloat operator*(const SoftFloat& a, const SoftFloat& b) {
+  const double p = a.v_ * b.v_;
+  if (!std::isfinite(p)) [[unlikely]] a.ctx_->note_special(p, a.v_, b.v_, false);
+  // Fast-path formats: two <= 25-bit significands make a <= 50-bit product, exact in binary64.
+  return a.ctx_->round(p, [&] { return !a.ctx_->format().is_binary64() || !std::isfinite(p) || std::fma(a.v_, b.v_, -p) == 0; });
+}
+
+inline SoftFloat operator/(const SoftFloat& a, const SoftFloat& b) {
+  const double q = a.v_ / b.v_;
+  if (!std::isfinite(q)) [[unlikely]] a.ctx_->note_special(q, a.v_, b.v_, true);
+  return a.ctx_->round(q, [&] { return !std::isfinite(q) || std::fma(-q, b.v_, a.v_) == 0; });
+}
+
+inline SoftFloat SoftFloatArith::sqrt(const SoftFloat& x) const {
+  const double s = std::sqrt(x.value());
+  if (std::isnan(s) && !std::isnan(x.value())) flags_.raise(Flag::invalid);
+  return round(s, [&] { return !std::isfinite(s) || std::fma(-s, s, x.value()) == 0; });
+}
+
+}  // namespace freelunch::arith

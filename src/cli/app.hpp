@@ -1,0 +1,14 @@
+#pragma once
+// The program edge: parses the command line, runs it, and turns errors into exit codes
+// (usage errors: one line on stderr, exit 2; internal errors: exit 3).
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace freelunch::cli {
+
+int run_app(CLI::App& app, int argc, char** argv, const int& exit_code);
+// The per-proof executables: `proof_l1 [--precision ...] [--grid ...] ...`.
+int run_single_proof(const char* id, int argc, char** argv);
+
+}  // namespace freelunch::cli

@@ -1,0 +1,92 @@
+#include "cli/check_runner.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "arith/errors.hpp"
+#include "arith/mpfr_guard.hpp"
+#include "cli/registry.hpp"
+#include "output/atomic_file.hpp"
+#include "output/result_tables.hpp"
+
+namespace freelunch::cli {
+namespace {
+
+Grid parse_grid(const std::string& g) {
+  if (g == "quick") return Grid::quick;
+  if (g == "full") return Grid::full;
+  throw UsageError("unknown grid '" + g + "'; valid: quick, full");
+}
+
+std::vector<const ProofEntry*> selected_proofs(const std::vector<std::string>& ids) {
+  std::vector<const ProofEntry*> out;
+  for (const std::string& id : ids) {
+    std::string lower = id;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "all") {
+      for (const ProofEntry& e : proof_registry())
+        if (e.run && std::find(out.begin(), out.end(), &e) == out.end()) out.push_back(&e);
+      continue;
+    }
+    const ProofEntry& e = find_proof(id);
+    if (!e.run) throw UsageError("theorem " + e.id + " is not implemented yet (see `freelunch list`)");
+    if (std::find(out.begin(), out.end(), &e) == out.end()) out.push_back(&e);
+  }
+  if (out.empty()) throw UsageError("no theorem to check; give ids (l1, t1..t5) or all");
+  return out;
+}
+
+}  // namespace
+
+void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids) {
+  if (with_ids) app.add_option("ids", opt.ids, "Theorem ids (l1, t1..t5, case-insensitive) or all")->required();
+  app.add_option("--precision", opt.precisions, "Comma-separated arithmetics (default: the proof's list)");
+  app.add_option("--grid", opt.grid, "quick or full")->capture_default_str();
+  app.add_option("--seed", opt.seed, "Seed of the random instances")->capture_default_str();
+  app.add_option("--out", opt.out_dir, "Directory for JSON lines")->capture_default_str();
+  app.add_option("--tables", opt.tables_dir, "Directory for LaTeX tables")->capture_default_str();
+  app.add_option("--jobs", opt.jobs, "Instances run in parallel")->capture_default_str()->check(CLI::Range(1u, 256u));
+  app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
+      ->capture_default_str();
+  app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
+}
+
+int run_check(const CheckOptions& opt) {
+  ProofOptions base;
+  base.grid = parse_grid(opt.grid);
+  base.seed = opt.seed;
+  base.jobs = opt.jobs;
+  base.semantics = models::parse_rounding_semantics(opt.semantics);
+  base.progress = !opt.quiet;
+  if (base.jobs > 1 && !arith::mpfr_is_thread_safe()) {
+    std::fprintf(stderr, "freelunch: this MPFR keeps its exponent range process-wide; running with --jobs 1\n");
+    base.jobs = 1;
+  }
+  const auto proofs = selected_proofs(opt.ids);
+  const auto user_precisions = opt.precisions.empty() ? std::vector<arith::Precision>{} : arith::parse_precision_list(opt.precisions);
+
+  bool failed = false;
+  for (const ProofEntry* entry : proofs) {
+    ProofOptions po = base;
+    po.precisions = user_precisions.empty() ? arith::parse_precision_list(entry->default_precisions) : user_precisions;
+    ProofReport report = entry->run(po);
+    report.claim = entry->claim;
+
+    std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
+    std::printf("  grid %s, seed %llu, rounding %s\n", report.grid.c_str(), static_cast<unsigned long long>(report.seed),
+                base.semantics.to_string().c_str());
+    std::fputs(output::terminal_summary(report).c_str(), stdout);
+    const bool this_failed = report.any_failure();
+    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : "every check holds on the instances listed");
+
+    const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
+    output::write_file_atomically(jsonl, report.to_json_lines());
+    for (const auto& [file, table] : report.tables)
+      output::write_file_atomically((std::filesystem::path(opt.tables_dir) / file).string(), table.render());
+    std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), report.tables.size(), opt.tables_dir.c_str());
+    failed = failed || this_failed;
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace freelunch::cli

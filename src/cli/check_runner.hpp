@@ -1,0 +1,31 @@
+#pragma once
+// Runs proofs and writes their outputs: the human summary on stdout, JSON lines in
+// OUT/<id>.jsonl, booktabs tables in TABLES/. Shared by `freelunch check` and the per-proof
+// executables.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/proof.hpp"
+
+namespace freelunch::cli {
+
+struct CheckOptions {
+  std::vector<std::string> ids;
+  std::string precisions;  // empty: each proof's default list
+  std::string grid = "quick";
+  std::uint64_t seed = 1;
+  std::string out_dir = "out";
+  std::string tables_dir = "docs/tables";
+  unsigned jobs = 1;
+  std::string semantics = "per-op,sequential";
+  bool quiet = false;
+};
+
+// Binds the options shared by `check` and the proof executables.
+void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids);
+// Returns the exit code: 0 when every check holds, 1 when one fails.
+int run_check(const CheckOptions& opt);
+
+}  // namespace freelunch::cli

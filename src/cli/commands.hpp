@@ -1,0 +1,12 @@
+#pragma once
+// One function pair per subcommand (CLI11's subcommands-in-files layout): setup_* binds the
+// options to a struct and the callback to run_*.
+#include <CLI/CLI.hpp>
+
+namespace freelunch::cli {
+
+void setup_list(CLI::App& app);
+void setup_precisions(CLI::App& app);
+void setup_check(CLI::App& app, int& exit_code);
+
+}  // namespace freelunch::cli

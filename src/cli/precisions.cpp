@@ -1,0 +1,62 @@
+// `freelunch precisions`: every named arithmetic with its significand bits, exponent range,
+// largest finite value and smallest subnormal.
+#include <cstdio>
+#include <string>
+
+#include "arith/precision.hpp"
+#include "cli/commands.hpp"
+#include "core/deviation.hpp"
+
+namespace freelunch::cli {
+namespace {
+
+struct Row {
+  std::string bits, exponents, max_finite, min_subnormal, note;
+};
+
+Row describe(const arith::Precision& p) {
+  return std::visit(
+      [](const auto& spec) -> Row {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, arith::ExactSpec>) {
+          return {"unbounded", "unbounded", "none", "none", "GMP rationals, dyadic fast path"};
+        } else if constexpr (std::is_same_v<S, arith::MpfrSpec>) {
+          return {std::to_string(spec.precision), "MPFR default (+-2^30)", "~2^1073741823", "none (no subnormals)", "MPFR, nearest even"};
+        } else if constexpr (std::is_same_v<S, arith::IntervalSpec>) {
+          return {std::to_string(spec.precision) + " per endpoint", "MPFR default", "~2^1073741823", "none", "MPFI certified enclosures"};
+        } else if constexpr (std::is_same_v<S, arith::FloatSpec>) {
+          const auto& f = spec.format;
+          return {std::to_string(f.precision()),
+                  "[" + std::to_string(f.emin_normal()) + ", " + std::to_string(f.emax()) + "]",
+                  short_decimal(f.max_finite()), "2^" + std::to_string(f.emin_subnormal()),
+                  std::string(f.has_infinity ? "IEEE-style" : "FN style: no inf, overflow -> NaN") +
+                      (spec.mpfr_path ? ", MPFR path" : ", binary64 fast path")};
+        } else {
+          const auto& f = spec.format;
+          return {std::to_string(f.int_bits + f.frac_bits) + " (word)", "fixed 2^-" + std::to_string(f.frac_bits),
+                  short_decimal(f.max_value()), "2^-" + std::to_string(f.frac_bits) + " (resolution)",
+                  "two's complement, nearest even, saturating"};
+        }
+      },
+      p.spec);
+}
+
+void run_precisions() {
+  std::printf("%-12s %-18s %-22s %-14s %-22s %s\n", "name", "significand bits", "exponent range", "max finite",
+              "smallest subnormal", "notes");
+  for (const arith::Precision& p : arith::named_precisions()) {
+    const Row r = describe(p);
+    std::printf("%-12s %-18s %-22s %-14s %-22s %s\n", p.name.c_str(), r.bits.c_str(), r.exponents.c_str(),
+                r.max_finite.c_str(), r.min_subnormal.c_str(), r.note.c_str());
+  }
+  std::printf("\nAlso: %s\n", arith::precision_forms().c_str());
+}
+
+}  // namespace
+
+void setup_precisions(CLI::App& app) {
+  CLI::App* sub = app.add_subcommand("precisions", "Every arithmetic with significand bits, exponent range, extremes");
+  sub->callback(run_precisions);
+}
+
+}  // namespace freelunch::cli

@@ -1,0 +1,37 @@
+#pragma once
+// The interface every proof program implements: options in, a ProofReport out.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "arith/precision.hpp"
+#include "core/result.hpp"
+#include "models/rounding_semantics.hpp"
+
+namespace freelunch {
+
+enum class Grid { quick, full };
+
+struct ProofOptions {
+  std::vector<arith::Precision> precisions;  // empty: the proof's default list
+  Grid grid = Grid::quick;
+  std::uint64_t seed = 1;
+  unsigned jobs = 1;
+  models::RoundingSemantics semantics;
+  bool progress = true;  // a progress line on stderr for long sweeps
+};
+
+struct ProofEntry {
+  std::string id;           // "l1", "t1", ...
+  std::string v2;           // paper numbering, v2 ("Thm 1", "(lemma)")
+  std::string v1;           // v1 numbering, or "—"
+  std::string title;        // one line
+  std::string claim;        // THEORY's words
+  std::function<ProofReport(const ProofOptions&)> run;  // empty: not implemented yet
+  std::string default_precisions;  // "exact,fp32,..."
+};
+
+inline std::string to_string(Grid g) { return g == Grid::full ? "full" : "quick"; }
+
+}  // namespace freelunch

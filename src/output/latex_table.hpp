@@ -1,0 +1,22 @@
+#pragma once
+// booktabs tables for papers. Cells are escaped; every table carries a provenance comment and a
+// caption line with paper version, tool version, arithmetics, rounding semantics, grid and seed.
+#include <string>
+#include <vector>
+
+namespace freelunch::output {
+
+struct LatexTable {
+  std::string caption;
+  std::string label;                       // "tab:l1"
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::string provenance;                  // one line, also printed as a table note
+
+  std::string render() const;
+};
+
+// Escapes LaTeX's special characters in plain text.
+std::string latex_escape(const std::string& text);
+
+}  // namespace freelunch::output

@@ -1,0 +1,97 @@
+#include "output/result_tables.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/version.hpp"
+
+namespace freelunch::output {
+namespace {
+
+bool selected(const CheckResult& r, PivotBy by, const std::vector<std::string>& prefixes) {
+  if (by == PivotBy::precision && r.precision.starts_with("exact")) return false;
+  if (prefixes.empty()) return true;
+  for (const std::string& p : prefixes)
+    if (r.precision.starts_with(p)) return true;
+  return false;
+}
+
+std::string cell(const CheckResult& r) {
+  if (r.verdict == Verdict::measured) return r.detail;
+  if (r.verdict == Verdict::fails) return "fails: " + r.detail;
+  return to_string(r.verdict);
+}
+
+}  // namespace
+
+LatexTable pivot_table(const ProofReport& report, PivotBy by, const std::string& label, const std::string& caption,
+                       const std::vector<std::string>& precision_prefixes) {
+  std::vector<std::string> instances, columns;
+  std::set<std::string> precisions, semantics;
+  std::map<std::pair<std::string, std::string>, std::string> cells;
+  for (const CheckResult& r : report.results) {
+    if (!selected(r, by, precision_prefixes)) continue;
+    const std::string column = by == PivotBy::check ? r.check : r.precision;
+    if (std::find(instances.begin(), instances.end(), r.instance) == instances.end()) instances.push_back(r.instance);
+    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    precisions.insert(r.precision);
+    semantics.insert(r.semantics);
+    cells[{r.instance, column}] = cell(r);
+  }
+  LatexTable t;
+  t.caption = caption;
+  t.label = "tab:" + label;
+  t.header.push_back("instance");
+  t.header.insert(t.header.end(), columns.begin(), columns.end());
+  for (const std::string& inst : instances) {
+    std::vector<std::string> row{inst};
+    for (const std::string& c : columns) {
+      auto it = cells.find({inst, c});
+      row.push_back(it == cells.end() ? "--" : it->second);
+    }
+    t.rows.push_back(row);
+  }
+  std::string precision_list, semantics_list;
+  for (const auto& p : precisions) precision_list += (precision_list.empty() ? "" : ", ") + p;
+  for (const auto& s : semantics) semantics_list += (semantics_list.empty() ? "" : "; ") + s;
+  t.provenance = std::string(kPaperVersion) + "; freelunch " + kToolVersion + "; arithmetics: " + precision_list +
+                 "; rounding: " + semantics_list + "; grid " + report.grid + ", seed " + std::to_string(report.seed) + ".";
+  return t;
+}
+
+std::string terminal_summary(const ProofReport& report) {
+  struct Tally {
+    std::map<Verdict, std::size_t> counts;
+    const CheckResult* first_failure = nullptr;
+    const CheckResult* example = nullptr;
+  };
+  std::vector<std::pair<std::string, std::string>> order;
+  std::map<std::pair<std::string, std::string>, Tally> tallies;
+  for (const CheckResult& r : report.results) {
+    const auto key = std::make_pair(r.check, r.precision);
+    if (!tallies.count(key)) order.push_back(key);
+    Tally& t = tallies[key];
+    ++t.counts[r.verdict];
+    if (!t.example) t.example = &r;
+    if (r.verdict == Verdict::fails && !t.first_failure) t.first_failure = &r;
+  }
+  std::string out;
+  for (const auto& key : order) {
+    const Tally& t = tallies[key];
+    std::size_t total = 0;
+    for (const auto& [v, c] : t.counts) total += c;
+    std::string verdicts;
+    for (const auto& [v, c] : t.counts) {
+      if (!verdicts.empty()) verdicts += ", ";
+      verdicts += to_string(v);
+      if (c != total) verdicts.append(" ").append(std::to_string(c)).append("/").append(std::to_string(total));
+    }
+    std::string line = "  " + key.first + " [" + key.second + "]: " + verdicts + " (" + std::to_string(total) + " instances)";
+    if (t.first_failure) line += "; first failure: " + t.first_failure->instance + ": " + t.first_failure->detail;
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace freelunch::output

@@ -1,0 +1,24 @@
+#pragma once
+// Tables built from a proof's results: one row per instance, one column per check (PivotBy::check)
+// or per arithmetic (PivotBy::precision); a cell is the verdict, with the detail for measured
+// numbers. Provenance (paper, tool, arithmetics, semantics, grid, seed) goes in the caption.
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "output/latex_table.hpp"
+
+namespace freelunch::output {
+
+enum class PivotBy { check, precision };
+
+// Only results whose precision starts with one of `precision_prefixes` (all when empty) and, for
+// PivotBy::precision, whose precision is not exact.
+LatexTable pivot_table(const ProofReport& report, PivotBy by, const std::string& label, const std::string& caption,
+                       const std::vector<std::string>& precision_prefixes);
+
+// The terminal summary of a report: per check and arithmetic, the verdict counts and the first
+// failure, if any.
+std::string terminal_summary(const ProofReport& report);
+
+}  // namespace freelunch::output
