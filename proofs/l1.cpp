@@ -18,6 +18,7 @@
 // matrix form round in different orders: the largest deviation between them, and from the exact
 // output, is reported as a number ("measured"); interval runs must enclose the exact output.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -164,6 +165,9 @@ CheckResult finite_check(const Instance& inst, const InstanceData& d, const arit
                              "max |rec - mat| " + between.describe() + "; max |rec - exact| " + from_exact.describe() +
                                  "; flags " + ar.flags().to_string());
       r.data = {{"rec_vs_mat", between.describe()}, {"rec_vs_exact", from_exact.describe()}, {"flags", ar.flags().to_string()}};
+      r.magnitude = from_exact.first_nonfinite || between.first_nonfinite
+                        ? HUGE_VAL
+                        : std::max(static_cast<double>(between.max_abs), static_cast<double>(from_exact.max_abs));
       return r;
     } else {
       for (std::size_t t = 0; t < y.size(); ++t)
@@ -181,7 +185,9 @@ CheckResult finite_check(const Instance& inst, const InstanceData& d, const arit
 }
 
 ProofReport run(const ProofOptions& opt) {
-  ProofReport report{"l1", "", to_string(opt.grid), opt.seed, {}, {}};
+  ProofReport report{"l1", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  report.scope = std::string("N in {") + (opt.grid == Grid::full ? "8, 32, 64, 128, 256" : "8, 32, 64") +
+                 "}, n in {1, 2, 4, 8, 16}, per-state and scalar decay";
   const std::vector<Instance> instances = grid_instances(opt.grid, opt.seed);
   Progress progress("l1", instances.size(), opt.progress);
   const auto per_instance = parallel_map<std::vector<CheckResult>>(

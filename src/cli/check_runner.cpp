@@ -73,11 +73,11 @@ int run_check(const CheckOptions& opt) {
     report.claim = entry->claim;
 
     std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
-    std::printf("  grid %s, seed %llu, rounding %s\n", report.grid.c_str(), static_cast<unsigned long long>(report.seed),
-                base.semantics.to_string().c_str());
+    std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
+                static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
     std::fputs(output::terminal_summary(report).c_str(), stdout);
     const bool this_failed = report.any_failure();
-    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : "every check holds on the instances listed");
+    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds; verified for " + report.scope).c_str());
 
     const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
     output::write_file_atomically(jsonl, report.to_json_lines());

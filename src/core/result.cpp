@@ -26,7 +26,7 @@ std::string ProofReport::to_json_lines() const {
   for (const CheckResult& r : results) {
     nlohmann::json j = {{"proof", id},     {"check", r.check},         {"instance", r.instance},
                         {"precision", r.precision}, {"semantics", r.semantics}, {"verdict", to_string(r.verdict)},
-                        {"detail", r.detail}, {"data", r.data},          {"grid", grid},
+                        {"detail", r.detail}, {"data", r.data}, {"magnitude", r.magnitude},          {"grid", grid},
                         {"seed", seed},     {"paper", kPaperVersion},  {"tool", kToolVersion}};
     out += j.dump() + "\n";
   }

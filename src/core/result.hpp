@@ -26,12 +26,14 @@ struct CheckResult {
   Verdict verdict = Verdict::not_applicable;
   std::string detail;     // the number measured, or the first failing instance
   nlohmann::json data = nlohmann::json::object();  // machine-readable extras
+  double magnitude = 0;   // for measured results: the size the summary ranks by (largest shown)
 };
 
 struct ProofReport {
   std::string id;      // "l1"
   std::string claim;   // THEORY's words
   std::string grid;    // "quick" / "full"
+  std::string scope;   // the instances, e.g. "N in {8, 32, 64}, n in {1, 2, 4, 8, 16}"
   std::uint64_t seed = 0;
   std::vector<CheckResult> results;
   // Tables for docs/tables/: file name ("l1.tex") and table.

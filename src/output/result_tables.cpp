@@ -64,7 +64,7 @@ std::string terminal_summary(const ProofReport& report) {
   struct Tally {
     std::map<Verdict, std::size_t> counts;
     const CheckResult* first_failure = nullptr;
-    const CheckResult* example = nullptr;
+    const CheckResult* largest = nullptr;
   };
   std::vector<std::pair<std::string, std::string>> order;
   std::map<std::pair<std::string, std::string>, Tally> tallies;
@@ -73,7 +73,7 @@ std::string terminal_summary(const ProofReport& report) {
     if (!tallies.count(key)) order.push_back(key);
     Tally& t = tallies[key];
     ++t.counts[r.verdict];
-    if (!t.example) t.example = &r;
+    if (r.verdict == Verdict::measured && (!t.largest || r.magnitude > t.largest->magnitude)) t.largest = &r;
     if (r.verdict == Verdict::fails && !t.first_failure) t.first_failure = &r;
   }
   std::string out;
@@ -87,7 +87,8 @@ std::string terminal_summary(const ProofReport& report) {
       verdicts += to_string(v);
       if (c != total) verdicts.append(" ").append(std::to_string(c)).append("/").append(std::to_string(total));
     }
-    std::string line = "  " + key.first + " [" + key.second + "]: " + verdicts + " (" + std::to_string(total) + " instances)";
+    std::string line = "  " + key.first + " [" + key.second + "]: " + verdicts + " on " + std::to_string(total) + " instances";
+    if (t.largest) line += "; largest: " + t.largest->detail + " (" + t.largest->instance + ")";
     if (t.first_failure) line += "; first failure: " + t.first_failure->instance + ": " + t.first_failure->detail;
     out += line + "\n";
   }
