@@ -40,7 +40,8 @@ std::vector<const ProofEntry*> selected_proofs(const std::vector<std::string>& i
 
 void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids) {
   if (with_ids) app.add_option("ids", opt.ids, "Theorem ids (l1, t1..t5, case-insensitive) or all")->required();
-  app.add_option("--precision", opt.precisions, "Comma-separated arithmetics (default: the proof's list)");
+  app.add_option("--precision", opt.precisions, "Comma-separated arithmetics (default: the proof's list)")
+      ->each([&opt](const std::string&) { opt.precisions_given = true; });
   app.add_option("--grid", opt.grid, "quick or full")->capture_default_str();
   app.add_option("--seed", opt.seed, "Seed of the random instances")->capture_default_str();
   app.add_option("--out", opt.out_dir, "Directory for JSON lines")->capture_default_str();
@@ -63,12 +64,12 @@ int run_check(const CheckOptions& opt) {
     base.jobs = 1;
   }
   const auto proofs = selected_proofs(opt.ids);
-  const auto user_precisions = opt.precisions.empty() ? std::vector<arith::Precision>{} : arith::parse_precision_list(opt.precisions);
+  const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
 
   bool failed = false;
   for (const ProofEntry* entry : proofs) {
     ProofOptions po = base;
-    po.precisions = user_precisions.empty() ? arith::parse_precision_list(entry->default_precisions) : user_precisions;
+    po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
     ProofReport report = entry->run(po);
     report.claim = entry->claim;
 

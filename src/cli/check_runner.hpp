@@ -13,7 +13,8 @@ namespace freelunch::cli {
 
 struct CheckOptions {
   std::vector<std::string> ids;
-  std::string precisions;  // empty: each proof's default list
+  std::string precisions;  // each proof's default list unless precisions_given
+  bool precisions_given = false;
   std::string grid = "quick";
   std::uint64_t seed = 1;
   std::string out_dir = "out";

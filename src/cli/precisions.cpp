@@ -1,5 +1,7 @@
 // `freelunch precisions`: every named arithmetic with its significand bits, exponent range,
 // largest finite value and smallest subnormal.
+#include <mpfr.h>
+
 #include <cstdio>
 #include <string>
 
@@ -9,6 +11,18 @@
 
 namespace freelunch::cli {
 namespace {
+
+// Exact when it is a modest integer (65504, 448), else about three digits ("~3.40e+38").
+std::string describe_extreme(const Rational& q) {
+  if (boost::multiprecision::denominator(q) == 1 && q < Rational(Integer(1) << 64)) return q.str();
+  mpfr_t x;
+  mpfr_init2(x, 64);
+  mpfr_set_q(x, q.backend().data(), MPFR_RNDN);
+  char buffer[64];
+  mpfr_snprintf(buffer, sizeof buffer, "~%.3RNg", x);
+  mpfr_clear(x);
+  return buffer;
+}
 
 struct Row {
   std::string bits, exponents, max_finite, min_subnormal, note;
@@ -28,13 +42,13 @@ Row describe(const arith::Precision& p) {
           const auto& f = spec.format;
           return {std::to_string(f.precision()),
                   "[" + std::to_string(f.emin_normal()) + ", " + std::to_string(f.emax()) + "]",
-                  short_decimal(f.max_finite()), "2^" + std::to_string(f.emin_subnormal()),
+                  describe_extreme(f.max_finite()), "2^" + std::to_string(f.emin_subnormal()),
                   std::string(f.has_infinity ? "IEEE-style" : "FN style: no inf, overflow -> NaN") +
                       (spec.mpfr_path ? ", MPFR path" : ", binary64 fast path")};
         } else {
           const auto& f = spec.format;
           return {std::to_string(f.int_bits + f.frac_bits) + " (word)", "fixed 2^-" + std::to_string(f.frac_bits),
-                  short_decimal(f.max_value()), "2^-" + std::to_string(f.frac_bits) + " (resolution)",
+                  describe_extreme(f.max_value()), "2^-" + std::to_string(f.frac_bits) + " (resolution)",
                   "two's complement, nearest even, saturating"};
         }
       },

@@ -1,6 +1,7 @@
 #pragma once
 // Runs independent instances on K threads and returns their results in index order, so the
-// output does not depend on K. Requires MPFR's per-thread state (checked by the caller through
+// output does not depend on K. Work starts from the last index: grids listed from small to large
+// start their largest instances first, which balances the threads. Requires MPFR's per-thread state (checked by the caller through
 // arith::mpfr_is_thread_safe()).
 #include <atomic>
 #include <cstddef>
@@ -17,12 +18,13 @@ template <class R>
 std::vector<R> parallel_map(std::size_t count, unsigned jobs, const std::function<R(std::size_t)>& f,
                             const std::function<void(std::size_t done)>& on_done = {}) {
   std::vector<std::optional<R>> slots(count);
-  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> taken{0};
   std::atomic<std::size_t> done{0};
   std::exception_ptr error;
   std::mutex error_mutex;
   auto worker = [&] {
-    for (std::size_t i = next++; i < count; i = next++) {
+    for (std::size_t k = taken++; k < count; k = taken++) {
+      const std::size_t i = count - 1 - k;
       try {
         slots[i] = f(i);
       } catch (...) {

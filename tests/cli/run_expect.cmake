@@ -1,0 +1,22 @@
+# Runs a command and checks its exit code and output: the command line's contract (one-line
+# errors, exit codes 0/1/2) tested as a user sees it.
+#   cmake -DCOMMAND="exe|arg|..." -DEXPECT_CODE=2 -DEXPECT_STDERR=regex -DEXPECT_STDOUT=regex -P run_expect.cmake
+# (arguments separated by | so that the command survives as one -D value)
+string(REPLACE "|" ";" COMMAND "${COMMAND}")
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL EXPECT_CODE)
+  message(FATAL_ERROR "exit code ${code}, expected ${EXPECT_CODE}\nstdout: ${out}\nstderr: ${err}")
+endif()
+if(DEFINED EXPECT_STDERR AND NOT err MATCHES "${EXPECT_STDERR}")
+  message(FATAL_ERROR "stderr does not match '${EXPECT_STDERR}':\n${err}")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+  message(FATAL_ERROR "stdout does not match '${EXPECT_STDOUT}':\n${out}")
+endif()
+if(DEFINED EXPECT_STDERR)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines lines)
+  if(lines GREATER 1)
+    message(FATAL_ERROR "the error is not one line:\n${err}")
+  endif()
+endif()
