@@ -49,6 +49,13 @@ CopySchedule reverse_schedule(std::size_t copy_length) {
   return copy_then_output("reverse L=" + std::to_string(copy_length), copy_length, true);
 }
 
+CopySchedule distance_schedule(std::size_t distance) {
+  require_positive(distance, "copy distance");
+  CopySchedule s{"distance " + std::to_string(distance), distance + 1, {distance}, {0}, std::vector<bool>(distance + 1, false)};
+  s.input_positions[0] = true;
+  return s;
+}
+
 CopySchedule explicit_schedule(std::size_t length, std::vector<std::pair<std::size_t, std::size_t>> pairs) {
   require_positive(length, "sequence length N");
   std::sort(pairs.begin(), pairs.end());
@@ -67,7 +74,8 @@ CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std
   if (kind == "full") return full_copy_schedule(copy_length);
   if (kind == "reverse") return reverse_schedule(copy_length);
   if (kind == "shift") return shift_schedule(copy_length, shift);
-  throw UsageError("unknown schedule '" + kind + "'; valid: full, reverse, shift");
+  if (kind == "distance") return distance_schedule(copy_length);
+  throw UsageError("unknown schedule '" + kind + "'; valid: full, reverse, shift, distance");
 }
 
 }  // namespace freelunch::tasks

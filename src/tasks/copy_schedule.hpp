@@ -27,10 +27,13 @@ CopySchedule shift_schedule(std::size_t length, std::size_t k);
 CopySchedule full_copy_schedule(std::size_t copy_length);
 // L inputs, then the reverse: pos(L + r) = L - 1 - r; N = 2L.
 CopySchedule reverse_schedule(std::size_t copy_length);
+// One copy at distance d: N = d + 1, the output at step d + 1 reads position 1, the only input
+// (the magnitude cause of T1a in isolation).
+CopySchedule distance_schedule(std::size_t distance);
 // Any list of (i, pos(i)) with pos(i) <= i < N, distinct outputs; inputs everywhere.
 CopySchedule explicit_schedule(std::size_t length, std::vector<std::pair<std::size_t, std::size_t>> pairs);
 
-// Parses "shift", "full", "reverse" with the sizes given; UsageError otherwise.
+// Parses "shift", "full", "reverse", "distance" with the sizes given; UsageError otherwise.
 CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std::size_t shift);
 
 }  // namespace freelunch::tasks

@@ -1,0 +1,70 @@
+#pragma once
+// The construction of T3 (THEORY §2): one state slot per source position, one-hot keys, a scalar
+// decay a, and the compensation a^-(i - pos(i)) split between key and query:
+//   b_j = a^(-κ_j) e_slot(j),   c_i = a^(κ_pos(i) - (i - pos(i))) e_slot(pos(i)),
+// so that M_{i,pos(i)} = a^(i-pos(i)) · a^(-κ) · a^(κ-(i-pos(i))) = 1 and every other entry of an
+// output row is 0 (disjoint one-hot supports). Splits: idealized (a = 1, no compensation; not
+// realizable with A < 0 < Δ and marked so), query (κ = 0) and balanced (κ_j = ⌈d_j / 2⌉, key and
+// query each about a^(-d/2)).
+//
+// Two evaluations, equal by the structure (tested against the dense scan on small sizes):
+// dense() gives the N x n ScanParams for selective_scan; the structured evaluation below follows
+// the one nonzero slot an output reads, O(d |V|) per output instead of O(N n).
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arith/rational.hpp"
+#include "models/selective_scan.hpp"
+#include "tasks/copy_schedule.hpp"
+#include "tasks/value_set.hpp"
+
+namespace freelunch::tasks {
+
+enum class Compensation { idealized, query, balanced };
+
+std::string to_string(Compensation c);
+// "idealized", "query", "balanced"; UsageError otherwise.
+Compensation parse_compensation(const std::string& text);
+
+class SlotCopyLayer {
+ public:
+  // a in (0, 1] (a = 1 only with Compensation::idealized, which requires it).
+  SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation split);
+
+  const CopySchedule& schedule() const { return schedule_; }
+  const Rational& decay() const { return decay_; }
+  Compensation split() const { return split_; }
+  std::size_t slots() const { return slots_; }              // n
+  bool is_source(std::size_t j) const { return slot_of_[j] != kNone; }
+  std::size_t slot(std::size_t j) const { return slot_of_[j]; }
+  long key_exponent(std::size_t j) const { return kappa_[j]; }   // κ_j
+  // The exact key entry a^(-κ_j) of a source position, and the query entry of output number k.
+  Rational key(std::size_t j) const { return power(-kappa_[j]); }
+  Rational query(std::size_t k) const;
+  long query_exponent(std::size_t k) const;
+
+  // The dense N x n parameters (scalar decay). Memory O(N n): for small sizes and tests.
+  models::ScanParams<Rational> dense() const;
+  // Exact check of the copy block: every output row of M equals the copy pattern, using the
+  // structure (one-hot supports are disjoint; the one nonzero entry is computed exactly).
+  // Returns the first output whose row differs, if any.
+  std::optional<std::size_t> first_inexact_output() const;
+
+  // a^e exactly (cached).
+  Rational power(long e) const;
+
+ private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  CopySchedule schedule_;
+  Rational decay_;
+  Compensation split_;
+  std::size_t slots_ = 0;
+  std::vector<std::size_t> slot_of_;
+  std::vector<long> kappa_;
+  mutable std::map<long, Rational> powers_;
+};
+
+}  // namespace freelunch::tasks
