@@ -7,6 +7,7 @@
 
 namespace freelunch::proofs {
 ProofReport run_l1(const ProofOptions& options);
+ProofReport run_t3(const ProofOptions& options);
 }
 
 namespace freelunch::cli {
@@ -21,7 +22,8 @@ const std::vector<ProofEntry>& proof_registry() {
       {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
        "a constant-size Transformer performs COPY with logarithmic score growth", {}, ""},
       {"t3", "Thm 3", "Thm 2", "Mamba with state linear in the length copies exactly",
-       "Mamba whose state grows linearly with the length performs COPY exactly", {}, ""},
+       "Mamba whose state grows linearly with the length performs COPY exactly", proofs::run_t3,
+       "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16,fix8.8"},
       {"t4", "Thm 4", "Thm 3", "general DP with CoT: Mamba state O(T), total cost O(T^2)",
        "arbitrary DP with CoT: Mamba needs state O(T), total cost O(T^2), like a Transformer", {}, ""},
       {"t5", "Thm 5", "Thm 4", "m-local DP with CoT: Mamba state O(m), total cost O(mT)",

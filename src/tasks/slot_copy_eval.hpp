@@ -40,6 +40,7 @@ CopyOutcome evaluate_slot_copy(const A& ar, const SlotCopyLayer& layer, const Va
   std::map<long, V> keys;
   for (std::size_t j = 0; j < s.length && !poisoned_from; ++j) {
     if (!layer.is_source(j) || !s.input_positions[j]) continue;
+    if (keys.count(layer.key_exponent(j))) continue;  // same key, same products
     const V key = stored(layer.key(j));
     for (const V& v : inputs)
       if (!ar.is_finite(key * v)) poisoned_from = j;
