@@ -36,8 +36,9 @@ concept PointArithmetic = Arithmetic<A> && requires(const A& ar, const typename 
   { ar.to_rational(x) } -> std::same_as<Rational>;
 };
 
-// Arithmetics with exp and log (MPFR, intervals). Exact rationals have none: exp of a rational
-// is not rational.
+// Arithmetics with exp and log: MPFR and the emulated formats (correctly rounded), fixed point
+// (correctly rounded to its grid, saturated), intervals (enclosed). Exact rationals have none:
+// exp of a rational is not rational.
 template <class A>
 concept TranscendentalArithmetic = Arithmetic<A> && requires(const A& ar, const typename A::value_type& x) {
   { ar.exp(x) } -> std::same_as<typename A::value_type>;

@@ -5,6 +5,9 @@
 // ties to even; results beyond the range saturate to the nearest end (overflow flag).
 // x / 0 saturates to the end of x's sign (divbyzero flag); 0 / 0 gives 0 (invalid flag).
 // A nonzero exact result that rounds to 0 raises underflow. 1 <= I, 0 <= F, I + F <= 62.
+// sqrt, exp and log are correctly rounded the same way (exp and log through a Ziv loop on MPFR).
+#include <mpfr.h>
+
 #include <cstdint>
 #include <string>
 
@@ -66,11 +69,19 @@ class FixedArith {
   Flags flags() const { return flags_; }
   void clear_flags() const { flags_.clear(); }
 
+  // q rounded to the nearest multiple of 2^-F (ties to even) and saturated; flags raised.
   Fixed from_rational(const Rational& q) const;
   Fixed from_int(long k) const { return from_rational(Rational(k)); }
   Rational to_rational(const Fixed& x) const { return Rational(x.raw()) * pow2(-fmt_.frac_bits); }
   bool is_finite(const Fixed&) const { return true; }
+  // sqrt(x) rounded to nearest (never a tie), saturated; x < 0 gives 0 (invalid flag).
   Fixed sqrt(const Fixed& x) const;
+  // e^x and the natural log rounded to the nearest multiple of 2^-F (never a tie: for x != 0,
+  // resp. x != 1, the value is transcendental) and saturated. log(0) = -inf saturates to the
+  // lower end (divbyzero flag); log(x < 0) gives 0 (invalid flag). Algorithm: a Ziv loop, see
+  // fixed_point.cpp.
+  Fixed exp(const Fixed& x) const;
+  Fixed log(const Fixed& x) const;
   Fixed abs(const Fixed& x) const { return x.raw() < 0 ? -x : x; }
   Fixed max(const Fixed& a, const Fixed& b) const { return a < b ? b : a; }
   Fixed min(const Fixed& a, const Fixed& b) const { return b < a ? b : a; }
@@ -83,6 +94,8 @@ class FixedArith {
   void raise(Flag f) const { flags_.raise(f); }
 
  private:
+  Fixed round_transcendental(int (*f)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t), const Fixed& x) const;
+
   FixedFormat fmt_;
   mutable Flags flags_;
 };

@@ -6,8 +6,14 @@
 //            exponent range has magnitude below the smallest normal (tininess after rounding,
 //            as x86 SSE and MPFR's mpfr_subnormalize context detect it)
 // overflow   the result rounded with an unbounded exponent exceeds the largest finite value
-// divbyzero  finite nonzero / 0
-// invalid    a NaN produced from non-NaN operands (0/0, inf - inf, sqrt(-1), ...)
+//            (always with inexact)
+// divbyzero  an exact infinite result from finite operands: finite nonzero / 0, log(0)
+// invalid    an operation without a value on non-NaN operands (0/0, inf - inf, 0 * inf,
+//            sqrt(-1), log(-1)); its result is NaN
+//
+// A format without infinities (OCP FN style, fp_format.hpp) returns NaN for an overflow or a
+// division by zero; that NaN is reported as overflow or divbyzero only, not as invalid, so that
+// each flag names one cause. A NaN operand propagates without raising anything.
 #include <string>
 
 namespace freelunch::arith {
@@ -33,8 +39,11 @@ class Flags {
   std::string to_string() const {
     static const char* const names[] = {"inexact", "underflow", "overflow", "divbyzero", "invalid"};
     std::string out;
-    for (unsigned i = 0; i < 5; ++i)
-      if (bits_ & (1u << i)) out += (out.empty() ? "" : ",") + std::string(names[i]);
+    for (unsigned i = 0; i < 5; ++i) {
+      if ((bits_ & (1u << i)) == 0) continue;
+      if (!out.empty()) out += ',';
+      out += names[i];
+    }
     return out.empty() ? "none" : out;
   }
 

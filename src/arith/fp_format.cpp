@@ -6,6 +6,7 @@
 
 #include "arith/errors.hpp"
 #include "arith/mpfr_guard.hpp"
+#include "arith/scoped_mpfr.hpp"
 
 namespace freelunch::arith {
 
@@ -62,12 +63,9 @@ bool exceeds_max_finite(const mpfr_t r, const FpFormat& fmt) {
   const long e = mpfr_get_exp(r) - 1;
   if (e != fmt.emax()) return e > fmt.emax();
   if (fmt.has_infinity) return false;
-  mpfr_t max;
-  mpfr_init2(max, fmt.precision());
-  mpfr_set_q(max, fmt.max_finite().backend().data(), MPFR_RNDN);  // exact: M bits
-  const bool above = mpfr_cmpabs(r, max) > 0;
-  mpfr_clear(max);
-  return above;
+  ScopedMpfr max(fmt.precision());
+  mpfr_set_q(max.get(), fmt.max_finite().backend().data(), MPFR_RNDN);  // exact: M bits
+  return mpfr_cmpabs(r, max.get()) > 0;
 }
 
 }  // namespace
@@ -106,9 +104,11 @@ double round_double_to_format(double x, bool exact_in_double, const FpFormat& fm
   std::uint64_t rounded;
   if (drop <= kDoubleMantBits) {
     // Round the bit pattern: a carry out of the significand bumps the exponent field, which is
-    // exactly the value's next binade.
+    // exactly the value's next binade. The last kept bit decides ties; at drop = 52 it is the
+    // implicit leading 1, not bit 52 of the pattern (the exponent's lowest bit): 1.5 * 2^-149
+    // must round to 2^-148 in fp32.
     const std::uint64_t mask = (1ull << drop) - 1;
-    const std::uint64_t lsb = (mag >> drop) & 1u;
+    const std::uint64_t lsb = drop == kDoubleMantBits ? 1u : (mag >> drop) & 1u;
     inexact = inexact || (mag & mask) != 0;
     rounded = (mag + (mask >> 1) + lsb) & ~mask;
   } else {
@@ -116,6 +116,15 @@ double round_double_to_format(double x, bool exact_in_double, const FpFormat& fm
     inexact = true;
     const bool above_half = drop == kDoubleMantBits + 1 && (mag & ((1ull << kDoubleMantBits) - 1)) != 0;
     rounded = above_half ? std::bit_cast<std::uint64_t>(std::ldexp(1.0, e + 1)) : 0;
+  }
+
+  // Overflow is decided before exactness: 256 * 256 = 2^16 is exact in binary64 and needs no
+  // rounding to 11 bits, yet exceeds fp16's 65504 (and 240 * 2 = 480 is e4m3's NaN pattern).
+  const double result = std::bit_cast<double>(rounded | sign);
+  if (std::fabs(result) > fmt.max_finite_double) {
+    flags.raise(Flag::overflow);
+    flags.raise(Flag::inexact);
+    return overflow_result(sign != 0, fmt);
   }
   if (!inexact) return x;
   flags.raise(Flag::inexact);
@@ -127,18 +136,22 @@ double round_double_to_format(double x, bool exact_in_double, const FpFormat& fm
     const std::uint64_t full = (mag + (m >> 1) + ((mag >> d) & 1u)) & ~m;
     if (static_cast<int>(full >> kDoubleMantBits) - 1023 < fmt.emin_normal()) flags.raise(Flag::underflow);
   }
-  const double result = std::bit_cast<double>(rounded | sign);
-  if (std::fabs(result) > fmt.max_finite_double) {
-    flags.raise(Flag::overflow);
-    return overflow_result(sign != 0, fmt);
-  }
   return result;
 }
 
 void mpfr_round_to_format(mpfr_t r, int ternary, const FpFormat& fmt, Flags& flags) {
   if (mpfr_nan_p(r)) return;
   if (mpfr_inf_p(r)) {
+    if (ternary != 0) {  // MPFR's own overflow: the exact result is finite and beyond any format
+      flags.raise(Flag::overflow);
+      flags.raise(Flag::inexact);
+    }
     if (!fmt.has_infinity) mpfr_set_nan(r);
+    return;
+  }
+  if (mpfr_zero_p(r) && ternary != 0) {  // MPFR's own underflow: nonzero, below any format
+    flags.raise(Flag::underflow);
+    flags.raise(Flag::inexact);
     return;
   }
   // Overflow and tininess are decided on the p-bit result with an unbounded exponent.
@@ -166,13 +179,10 @@ void mpfr_round_to_format(mpfr_t r, int ternary, const FpFormat& fmt, Flags& fla
 }
 
 double round_rational_to_double_format(const Rational& q, const FpFormat& fmt, Flags& flags) {
-  mpfr_t r;
-  mpfr_init2(r, fmt.precision());
-  const int ternary = mpfr_set_q(r, q.backend().data(), MPFR_RNDN);
-  mpfr_round_to_format(r, ternary, fmt, flags);
-  const double out = mpfr_get_d(r, MPFR_RNDN);  // exact: a format value is a double
-  mpfr_clear(r);
-  return out;
+  ScopedMpfr r(fmt.precision());
+  const int ternary = mpfr_set_q(r.get(), q.backend().data(), MPFR_RNDN);
+  mpfr_round_to_format(r.get(), ternary, fmt, flags);
+  return mpfr_get_d(r.get(), MPFR_RNDN);  // exact: a format value is a double
 }
 
 }  // namespace freelunch::arith

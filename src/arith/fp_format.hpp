@@ -60,12 +60,12 @@ struct FpFormat {
 FpFormat make_ieee_format(std::string name, int exp_bits, int man_bits);
 FpFormat make_fn_format(std::string name, int exp_bits, int man_bits);
 
-// The value of an exact rational rounded once to the format (nearest even, subnormals,
-// overflow rule above), as the double holding it; flags are raised in `flags`. Requires
-// fmt.fits_double_fast_path() or fmt.is_binary64().
 // True when rounding x to fmt drops nonzero bits (x finite, nonzero, normal double).
 bool format_discards_bits(double x, const FpFormat& fmt);
 
+// The value of an exact rational rounded once to the format (nearest even, subnormals,
+// overflow rule above), as the double holding it; flags are raised in `flags`. Requires
+// fmt.fits_double_fast_path() or fmt.is_binary64().
 double round_rational_to_double_format(const Rational& q, const FpFormat& fmt, Flags& flags);
 
 // Rounds a double to the format: the fast path's single rounding. Requires
@@ -85,7 +85,9 @@ inline double round_double_to_format_lazy(double x, IsExact&& is_exact, const Fp
 // The MPFR path's single rounding: r holds an operation's result rounded to fmt.precision() bits
 // in MPFR's wide exponent range, `ternary` its ternary value. Applies the format's exponent range
 // (under an MpfrRangeGuard), subnormals and the overflow rule; raises flags. Afterwards r holds
-// the format value (NaN for an FN-style overflow).
+// the format value (NaN for an FN-style overflow). An infinity or zero with a nonzero ternary is
+// MPFR's own overflow or underflow of the wide range (exp of a huge argument, the product of two
+// values of a 30-bit-exponent format) and counts as the format's overflow or underflow.
 void mpfr_round_to_format(mpfr_t r, int ternary, const FpFormat& fmt, Flags& flags);
 
 }  // namespace freelunch::arith

@@ -2,6 +2,8 @@
 
 #include <mpfr.h>
 
+#include "arith/scoped_mpfr.hpp"
+
 namespace freelunch::arith {
 namespace {
 
@@ -45,12 +47,9 @@ bool IntervalArith::contains(const Interval& x, const Rational& q) const {
 }
 
 double IntervalArith::width(const Interval& x) const {
-  mpfr_t w;
-  mpfr_init2(w, 53);
-  mpfr_sub(w, &x.get()->right, &x.get()->left, MPFR_RNDU);
-  const double out = mpfr_get_d(w, MPFR_RNDU);
-  mpfr_clear(w);
-  return out;
+  ScopedMpfr w(53);
+  mpfr_sub(w.get(), &x.get()->right, &x.get()->left, MPFR_RNDU);
+  return mpfr_get_d(w.get(), MPFR_RNDU);
 }
 
 Interval IntervalArith::max(const Interval& a, const Interval& b) const {

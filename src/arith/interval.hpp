@@ -84,6 +84,7 @@ class IntervalArith {
   void clear_flags() const {}
 
   Interval make() const { return Interval(prec_, this); }
+  // The tightest interval with P-bit ends containing q (a point when q fits P bits).
   Interval from_rational(const Rational& q) const {
     Interval r = make();
     mpfi_set_q(r.get(), q.backend().data());

@@ -99,7 +99,9 @@ class MpfrArith {
   void clear_flags() const { flags_.clear(); }
   void raise(Flag f) const { flags_.raise(f); }
 
+  // A value of this context's precision, uninitialised in value (NaN).
   MpfrValue make() const { return MpfrValue(prec_, this); }
+  // q correctly rounded to P bits, or to the format; flags raised.
   MpfrValue from_rational(const Rational& q) const {
     MpfrValue r = make();
     finish(r, mpfr_set_q(r.get(), q.backend().data(), MPFR_RNDN));
@@ -109,29 +111,42 @@ class MpfrArith {
   Rational to_rational(const MpfrValue& x) const;  // exact; precondition: finite
   bool is_finite(const MpfrValue& x) const { return mpfr_number_p(x.get()) != 0; }
 
+  // Correctly rounded (to P bits, or to the format): sqrt, e^x, natural log. log(+-0) = -inf
+  // raises divbyzero, log of a negative number is NaN (invalid); flags.hpp.
   MpfrValue sqrt(const MpfrValue& x) const { return apply(mpfr_sqrt, x); }
   MpfrValue exp(const MpfrValue& x) const { return apply(mpfr_exp, x); }
-  MpfrValue log(const MpfrValue& x) const { return apply(mpfr_log, x); }
+  MpfrValue log(const MpfrValue& x) const {
+    if (mpfr_zero_p(x.get())) raise(Flag::divbyzero);
+    return apply(mpfr_log, x);
+  }
   MpfrValue abs(const MpfrValue& x) const { MpfrValue r(x); mpfr_abs(r.get(), r.get(), MPFR_RNDN); return r; }
   MpfrValue max(const MpfrValue& a, const MpfrValue& b) const { return a < b ? b : a; }
   MpfrValue min(const MpfrValue& a, const MpfrValue& b) const { return b < a ? b : a; }
 
   // Records the ternary of an operation whose p-bit result is in r; for an emulated format,
-  // rounds it to the format first.
+  // rounds it to the format first. For mpfrP an infinite or zero result with a nonzero ternary
+  // is an overflow or underflow of MPFR's exponent range (about 2^(+-2^30): exp of a huge
+  // argument).
   void finish(MpfrValue& r, int ternary) const {
     if (format_) {
       mpfr_round_to_format(r.get(), ternary, *format_, flags_);
-    } else if (ternary != 0) {
-      flags_.raise(Flag::inexact);
+      return;
     }
+    if (ternary == 0) return;
+    flags_.raise(Flag::inexact);
+    if (mpfr_inf_p(r.get())) flags_.raise(Flag::overflow);
+    if (mpfr_zero_p(r.get())) flags_.raise(Flag::underflow);
   }
 
  private:
+  // invalid is decided on the operation's own result, before the format's overflow rule turns
+  // an infinity into NaN (FN style), which is not an invalid operation (flags.hpp).
   template <class F>
   MpfrValue apply(F f, const MpfrValue& x) const {
     MpfrValue r = make();
-    finish(r, f(r.get(), x.get(), MPFR_RNDN));
+    const int ternary = f(r.get(), x.get(), MPFR_RNDN);
     if (mpfr_nan_p(r.get()) && !mpfr_nan_p(x.get())) raise(Flag::invalid);
+    finish(r, ternary);
     return r;
   }
 
@@ -141,11 +156,13 @@ class MpfrArith {
   mutable Flags flags_;
 };
 
+// invalid is decided before the format's rounding, as in MpfrArith::apply.
 inline MpfrValue binary_op(int (*f)(mpfr_ptr, mpfr_srcptr, mpfr_srcptr, mpfr_rnd_t), const MpfrValue& a, const MpfrValue& b) {
   const MpfrArith* ctx = a.context();
   MpfrValue r = ctx->make();
-  ctx->finish(r, f(r.get(), a.get(), b.get(), MPFR_RNDN));
+  const int ternary = f(r.get(), a.get(), b.get(), MPFR_RNDN);
   if (mpfr_nan_p(r.get()) && !mpfr_nan_p(a.get()) && !mpfr_nan_p(b.get())) ctx->raise(Flag::invalid);
+  ctx->finish(r, ternary);
   return r;
 }
 

@@ -1,7 +1,8 @@
 #include "arith/precision.hpp"
 
-#include <regex>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace freelunch::arith {
 namespace {
@@ -30,13 +31,29 @@ long bounded(const std::string& name, const std::string& digits, long lo, long h
   return v;
 }
 
+// The digit runs of `name` when it is `prefix` followed by `groups` nonempty runs of decimal
+// digits separated by '.': "mpfr53" is ("mpfr", 1 group), "fix16.16" is ("fix", 2 groups).
+std::optional<std::vector<std::string>> numbered(const std::string& name, std::string_view prefix, int groups) {
+  if (!name.starts_with(prefix)) return std::nullopt;
+  std::vector<std::string> runs;
+  std::size_t pos = prefix.size();
+  for (int g = 0; g < groups; ++g) {
+    if (g > 0 && (pos >= name.size() || name[pos++] != '.')) return std::nullopt;
+    const std::size_t begin = pos;
+    while (pos < name.size() && name[pos] >= '0' && name[pos] <= '9') ++pos;
+    if (pos == begin) return std::nullopt;
+    runs.push_back(name.substr(begin, pos - begin));
+  }
+  if (pos != name.size()) return std::nullopt;
+  return runs;
+}
+
 std::optional<FpFormat> float_format(const std::string& name) {
   if (auto f = named_format(name)) return f;
-  static const std::regex custom(R"(f(\d+)\.(\d+))");
-  std::smatch m;
-  if (!std::regex_match(name, m, custom)) return std::nullopt;
-  const int e = static_cast<int>(bounded(name, m[1].str(), 2, 30, "exponent bits"));
-  const int mant = static_cast<int>(bounded(name, m[2].str(), 1, 200, "significand bits"));
+  const auto m = numbered(name, "f", 2);
+  if (!m) return std::nullopt;
+  const int e = static_cast<int>(bounded(name, (*m)[0], 2, 30, "exponent bits"));
+  const int mant = static_cast<int>(bounded(name, (*m)[1], 1, 200, "significand bits"));
   return make_ieee_format(name, e, mant);
 }
 
@@ -50,12 +67,10 @@ std::string precision_forms() {
 
 Precision parse_precision(const std::string& name) {
   if (name == "exact") return {name, ExactSpec{}};
-  std::smatch m;
-  static const std::regex mpfr(R"(mpfr(\d+))"), interval(R"(interval(\d+))"), fixed(R"(fix(\d+)\.(\d+))");
-  if (std::regex_match(name, m, mpfr)) return {name, MpfrSpec{bounded(name, m[1].str(), 2, kMaxPrecision, "P")}};
-  if (std::regex_match(name, m, interval)) return {name, IntervalSpec{bounded(name, m[1].str(), 2, kMaxPrecision, "P")}};
-  if (std::regex_match(name, m, fixed)) {
-    FixedFormat f{static_cast<int>(bounded(name, m[1].str(), 1, 62, "I")), static_cast<int>(bounded(name, m[2].str(), 0, 61, "F"))};
+  if (const auto m = numbered(name, "mpfr", 1)) return {name, MpfrSpec{bounded(name, (*m)[0], 2, kMaxPrecision, "P")}};
+  if (const auto m = numbered(name, "interval", 1)) return {name, IntervalSpec{bounded(name, (*m)[0], 2, kMaxPrecision, "P")}};
+  if (const auto m = numbered(name, "fix", 2)) {
+    FixedFormat f{static_cast<int>(bounded(name, (*m)[0], 1, 62, "I")), static_cast<int>(bounded(name, (*m)[1], 0, 61, "F"))};
     if (f.int_bits + f.frac_bits > 62) invalid(name, "I + F must be at most 62");
     return {name, FixedSpec{f}};
   }

@@ -1,33 +1,98 @@
 #include "arith/rational.hpp"
 
+#include <gmp.h>
+
+#include <cctype>
 #include <cmath>
-#include <regex>
+#include <optional>
 
 #include "arith/errors.hpp"
 
 namespace freelunch {
+namespace {
+
+// A cursor over the text of a number. Hand-written rather than std::regex: the grammar is tiny,
+// and digit strings must be read in base 10 explicitly (see decimal_integer).
+class Scanner {
+ public:
+  explicit Scanner(const std::string& text) : text_(text) {}
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  bool accept(char c) {
+    if (pos_ >= text_.size() || text_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  // '-', '+' or nothing: whether a minus was read.
+  bool sign() { return !accept('+') && accept('-'); }
+  std::string digits() {
+    const std::size_t begin = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    return text_.substr(begin, pos_ - begin);
+  }
+  bool at_end() const { return pos_ == text_.size(); }
+
+ private:
+  const std::string& text_;
+  std::size_t pos_ = 0;
+};
+
+// The value of a nonempty string of decimal digits. Always base 10: Integer's string constructor
+// reads a leading 0 as octal, which made "0.125" (digits "0125") 17/200 and "00012" 10.
+Integer decimal_integer(const std::string& digits) {
+  Integer v;
+  mpz_set_str(v.backend().data(), digits.c_str(), 10);
+  return v;
+}
+
+// "p/q" with optional spaces around each part and a sign on p only.
+std::optional<Rational> parse_fraction(const std::string& text) {
+  Scanner in(text);
+  in.skip_space();
+  const bool negative = in.sign();
+  const std::string num = in.digits();
+  in.skip_space();
+  if (num.empty() || !in.accept('/')) return std::nullopt;
+  in.skip_space();
+  const std::string den = in.digits();
+  in.skip_space();
+  if (den.empty() || !in.at_end()) return std::nullopt;
+  const Integer d = decimal_integer(den);
+  if (d == 0) throw UsageError("'" + text + "' is not a number: zero denominator");
+  const Integer n = decimal_integer(num);
+  return Rational(negative ? Integer(-n) : n, d);
+}
+
+// [sign] digits [. digits] [e|E [sign] digits], at least one digit before the exponent.
+std::optional<Rational> parse_decimal(const std::string& text) {
+  Scanner in(text);
+  in.skip_space();
+  const bool negative = in.sign();
+  const std::string whole = in.digits();
+  const std::string fraction = in.accept('.') ? in.digits() : std::string();
+  if (whole.empty() && fraction.empty()) return std::nullopt;
+  long exponent = -static_cast<long>(fraction.size());
+  if (in.accept('e') || in.accept('E')) {
+    const bool negative_exponent = in.sign();
+    const std::string e = in.digits();
+    if (e.empty()) return std::nullopt;
+    if (e.size() > 6) throw UsageError("'" + text + "': exponent out of range");
+    exponent += negative_exponent ? -std::stol(e) : std::stol(e);
+  }
+  in.skip_space();
+  if (!in.at_end()) return std::nullopt;
+  Rational value{decimal_integer(whole + fraction)};
+  const Integer ten_power = boost::multiprecision::pow(Integer(10), static_cast<unsigned>(std::labs(exponent)));
+  value = exponent >= 0 ? value * Rational(ten_power) : value / Rational(ten_power);
+  return negative ? Rational(-value) : value;
+}
+
+}  // namespace
 
 Rational parse_rational(const std::string& text) {
-  static const std::regex fraction(R"(\s*([+-]?\d+)\s*/\s*(\d+)\s*)");
-  static const std::regex decimal(R"(\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*)");
-  std::smatch m;
-  if (std::regex_match(text, m, fraction)) {
-    Integer den(m[2].str());
-    if (den == 0) throw UsageError("'" + text + "' is not a number: zero denominator");
-    return Rational(Integer(m[1].str()), den);
-  }
-  if (std::regex_match(text, m, decimal) && (m[2].length() + m[3].length()) > 0) {
-    std::string digits = m[2].str() + m[3].str();
-    long exponent = -static_cast<long>(m[3].length());
-    if (m[4].matched) {
-      if (m[4].length() > 6) throw UsageError("'" + text + "': exponent out of range");
-      exponent += std::stol(m[4].str());
-    }
-    Rational value{Integer(digits)};
-    Integer ten_power = boost::multiprecision::pow(Integer(10), static_cast<unsigned>(std::labs(exponent)));
-    value = exponent >= 0 ? value * Rational(ten_power) : value / Rational(ten_power);
-    return m[1].str() == "-" ? Rational(-value) : value;
-  }
+  if (auto q = parse_fraction(text)) return *q;
+  if (auto q = parse_decimal(text)) return *q;
   throw UsageError("'" + text + "' is not a number (expected an integer, p/q or a decimal)");
 }
 

@@ -12,7 +12,9 @@ using Integer = boost::multiprecision::number<boost::multiprecision::gmp_int,
                                               boost::multiprecision::et_off>;
 
 // Parses "-3", "9/10", "0.125", "1e-3", "-2.5e4" exactly (a decimal string denotes its exact
-// decimal value, never a binary approximation). Throws UsageError naming the text otherwise.
+// decimal value, never a binary approximation; digits are always base 10, leading zeros
+// included; exponents have at most 6 digits). Surrounding spaces are allowed, and spaces around
+// the '/' of a fraction. Throws UsageError naming the text otherwise.
 Rational parse_rational(const std::string& text);
 
 // The exact value of a finite double. Precondition: std::isfinite(x).

@@ -3,8 +3,11 @@
 // to the format. Correctly rounded per operation in F (bit-exact with a single rounding of the
 // exact result) because 53 >= 2p + 2 makes double rounding innocuous for + - * / sqrt
 // (Figueroa 1995), and the format's range keeps every intermediate a normal double.
-// binary64 itself is native double with flags from error-free transformations.
-// Tested bit for bit against native float/_Float16 and against the MPFR path (mpfr_arith.hpp).
+// binary64 itself is native double with flags from error-free transformations (redone on the
+// significands near the bottom of the range, where those transformations lose the error).
+// exp and log are correctly rounded too, through MPFR (soft_float.cpp).
+// Tested bit for bit against native double/float/_Float16 and against the MPFR path
+// (mpfr_arith.hpp); flags against the hardware's for fp32 and fp64.
 #include <cmath>
 #include <string>
 
@@ -63,6 +66,8 @@ class SoftFloatArith {
   Flags flags() const { return flags_; }
   void clear_flags() const { flags_.clear(); }
 
+  // q rounded once to the format (nearest even, subnormals, the overflow rule of fp_format.hpp);
+  // correctly rounded, flags raised.
   SoftFloat from_rational(const Rational& q) const {
     return {round_rational_to_double_format(q, fmt_, flags_), this};
   }
@@ -71,7 +76,14 @@ class SoftFloatArith {
   Rational to_rational(const SoftFloat& x) const { return rational_from_double(x.value()); }
   bool is_finite(const SoftFloat& x) const { return std::isfinite(x.value()); }
 
+  // Correctly rounded square root; sqrt(-0) = -0, sqrt of a negative number is NaN (invalid).
   SoftFloat sqrt(const SoftFloat& x) const;
+  // e^x and the natural log, correctly rounded per operation in F: MPFR computes them correctly
+  // rounded to p bits in its wide exponent range, and mpfr_round_to_format rounds once more
+  // with the ternary (no double rounding). log(+-0) = -inf (divbyzero), log(x < 0) = NaN
+  // (invalid); in an FN-style format overflow and -inf give NaN (flags.hpp).
+  SoftFloat exp(const SoftFloat& x) const;
+  SoftFloat log(const SoftFloat& x) const;
   SoftFloat abs(const SoftFloat& x) const { return {std::fabs(x.value()), this}; }
   SoftFloat max(const SoftFloat& a, const SoftFloat& b) const { return a < b ? b : a; }
   SoftFloat min(const SoftFloat& a, const SoftFloat& b) const { return b < a ? b : a; }
@@ -83,8 +95,19 @@ class SoftFloatArith {
   }
   // Flags for results that are NaN or infinite from finite operands.
   void note_special(double r, double a, double b, bool division) const;
+  // binary64 only: the product or quotient r = RN(a op b) of finite nonzero a, b, when it lies
+  // below kSmallBinary64 (or a does, for a quotient). Raises inexact and underflow by redoing the
+  // operation on the significands, and returns r.
+  SoftFloat finish_small_binary64(double r, double a, double b, bool division) const;
+  // Below this magnitude an fma residual of a binary64 product or quotient may fall under the
+  // subnormal grid (2^-1074) and vanish: the residual is a multiple of about 2^-106 |r| (product)
+  // or 2^-107 |a| (quotient), so 2^-960 leaves a margin.
+  static constexpr double kSmallBinary64 = 0x1p-960;
 
  private:
+  template <class F>
+  SoftFloat transcendental(F f, const SoftFloat& x) const;
+
   FpFormat fmt_;
   mutable Flags flags_;
 };
@@ -109,23 +132,46 @@ inline SoftFloat operator+(const SoftFloat& a, const SoftFloat& b) {
 
 inline SoftFloat operator-(const SoftFloat& a, const SoftFloat& b) { return a + (-b); }
 
+namespace detail {
+
+// Finite and nonzero: the operands for which a binary64 product or quotient can be inexact.
+inline bool finite_nonzero(double x) { return std::isfinite(x) && x != 0; }
+
+}  // namespace detail
+
 inline SoftFloat operator*(const SoftFloat& a, const SoftFloat& b) {
   const double p = a.v_ * b.v_;
   if (!std::isfinite(p)) [[unlikely]] a.ctx_->note_special(p, a.v_, b.v_, false);
+  const bool binary64 = a.ctx_->format().is_binary64();
+  if (binary64 && std::fabs(p) < SoftFloatArith::kSmallBinary64 && detail::finite_nonzero(a.v_) && detail::finite_nonzero(b.v_))
+      [[unlikely]]
+    return a.ctx_->finish_small_binary64(p, a.v_, b.v_, false);
   // Fast-path formats: two <= 25-bit significands make a <= 50-bit product, exact in binary64.
-  return a.ctx_->round(p, [&] { return !a.ctx_->format().is_binary64() || !std::isfinite(p) || std::fma(a.v_, b.v_, -p) == 0; });
+  return a.ctx_->round(p, [&] { return !binary64 || !std::isfinite(p) || std::fma(a.v_, b.v_, -p) == 0; });
 }
 
 inline SoftFloat operator/(const SoftFloat& a, const SoftFloat& b) {
   const double q = a.v_ / b.v_;
   if (!std::isfinite(q)) [[unlikely]] a.ctx_->note_special(q, a.v_, b.v_, true);
-  return a.ctx_->round(q, [&] { return !std::isfinite(q) || std::fma(-q, b.v_, a.v_) == 0; });
+  if (a.ctx_->format().is_binary64() && (std::fabs(q) < SoftFloatArith::kSmallBinary64 || std::fabs(a.v_) < SoftFloatArith::kSmallBinary64) &&
+      detail::finite_nonzero(a.v_) && detail::finite_nonzero(b.v_) && std::isfinite(q)) [[unlikely]]
+    return a.ctx_->finish_small_binary64(q, a.v_, b.v_, true);
+  // x / inf = 0 is exact, but its residual fma(-0, inf, x) is NaN.
+  return a.ctx_->round(q, [&] { return !std::isfinite(q) || std::isinf(b.v_) || std::fma(-q, b.v_, a.v_) == 0; });
 }
 
 inline SoftFloat SoftFloatArith::sqrt(const SoftFloat& x) const {
   const double s = std::sqrt(x.value());
   if (std::isnan(s) && !std::isnan(x.value())) flags_.raise(Flag::invalid);
-  return round(s, [&] { return !std::isfinite(s) || std::fma(-s, s, x.value()) == 0; });
+  return round(s, [&] {
+    if (!std::isfinite(s)) return true;
+    // A tiny binary64 x (down to 2^-1074) is scaled by 2^1100 (exact; sqrt scales by 2^550) so
+    // that the residual x - s^2, a multiple of ulp(s)^2, stays above the subnormal grid.
+    const bool tiny = x.value() < kSmallBinary64;
+    const double xs = tiny ? std::ldexp(x.value(), 1100) : x.value();
+    const double ss = tiny ? std::ldexp(s, 550) : s;
+    return std::fma(-ss, ss, xs) == 0;
+  });
 }
 
 }  // namespace freelunch::arith
