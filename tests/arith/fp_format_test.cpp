@@ -316,6 +316,10 @@ BOOST_AUTO_TEST_CASE(format_parameters) {
   BOOST_TEST(e4m3.max_finite_double == 448.0);
   BOOST_TEST(format("e5m2").max_finite() == Rational(57344));
   BOOST_TEST(format("fp64").max_finite_double == std::numeric_limits<double>::max());
+  // Past binary64's range: +inf, without building the 2^29-bit max_finite() (parsing "f30.3" took
+  // a second and 130 MB).
+  BOOST_TEST(std::isinf(format("f30.3").max_finite_double));
+  BOOST_TEST(std::isinf(format("f11.60").max_finite_double));  // (2 - 2^-60) 2^1023 > DBL_MAX
   for (const char* fast : {"fp32", "bf16", "fp16", "e5m2", "e4m3", "f6.9", "f9.24"}) BOOST_TEST(format(fast).fits_double_fast_path(), fast);
   // 2p + 2 > 53 (f9.25: p = 26), or products beyond binary64's range: MPFR path only.
   for (const char* slow : {"fp64", "f8.30", "f9.25", "f10.10"}) BOOST_TEST(!format(slow).fits_double_fast_path(), slow);

@@ -191,8 +191,10 @@ BOOST_AUTO_TEST_CASE(format_path_flags_beyond_mpfrs_own_range) {
   // under it.
   const FpFormat wide = format("f30.3");
   const MpfrArith ar(wide);
-  const MpfrValue top = ar.from_rational(wide.max_finite());
-  const MpfrValue bottom = ar.from_rational(wide.min_subnormal());
+  MpfrValue top = ar.make();
+  mpfr_set_ui_2exp(top.get(), 15, wide.emax() - 3, MPFR_RNDN);  // max = 1.111b 2^emax (a 2^29-bit Rational)
+  MpfrValue bottom = ar.make();
+  mpfr_set_ui_2exp(bottom.get(), 1, wide.emin_subnormal(), MPFR_RNDN);
   ar.clear_flags();
   BOOST_TEST(mpfr_inf_p((top * top).get()));
   BOOST_TEST(ar.flags().to_string() == "inexact,overflow");

@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE attention
 #include "support/test_support.hpp"
 
+#include <algorithm>
 #include <boost/mpl/list.hpp>
 #include <string>
 #include <vector>
@@ -101,7 +102,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(linear_attention_is_the_scalar_decay_scan_exactly,
   const bool dyadic = std::is_same_v<A, arith::DyadicArith>;
   Rng rng(testing::seed() + (dyadic ? 31 : 32));
   const RoundingSemantics sem;
-  const std::uint64_t count = testing::iterations(40);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(40), 8);
   for (std::uint64_t it = 0; it < count; ++it) {
     const auto length = static_cast<std::size_t>(rng.uniform(1, 10)), n = static_cast<std::size_t>(rng.uniform(1, 4));
     const auto dv = static_cast<std::size_t>(rng.uniform(1, 3));
@@ -284,7 +285,7 @@ SoftmaxInstance random_softmax(Rng& rng, std::size_t length, std::size_t dk, std
 BOOST_AUTO_TEST_CASE(softmax_interval_encloses_the_512_bit_value) {
   const arith::IntervalArith ar(128);
   Rng rng(testing::seed() + 35);
-  const std::uint64_t count = testing::iterations(20);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(20), 4);
   for (std::uint64_t it = 0; it < count; ++it) {
     const auto length = static_cast<std::size_t>(rng.uniform(1, 8)), dk = static_cast<std::size_t>(rng.uniform(1, 4));
     const auto dv = static_cast<std::size_t>(rng.uniform(1, 3));

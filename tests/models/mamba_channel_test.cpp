@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE mamba_channel
 #include "support/test_support.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,7 @@ BOOST_AUTO_TEST_CASE(mpfr200_discretization_is_the_formula_rounded_per_operation
   const arith::MpfrArith ar(200);
   const Raw raw(200);
   Rng rng(testing::seed() + 52);
-  const std::uint64_t count = testing::iterations(30);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(30), 6);
   for (std::uint64_t it = 0; it < count; ++it) {
     const bool pre = it % 3 == 2;
     const MambaChannel<Rational> m = random_channel(rng, static_cast<std::size_t>(rng.uniform(1, 6)), static_cast<std::size_t>(rng.uniform(1, 4)), pre);
@@ -226,7 +227,7 @@ BOOST_AUTO_TEST_CASE(interval_softplus_encloses_the_thresholded_function_across_
 BOOST_AUTO_TEST_CASE(interval128_discretization_encloses_the_1000_bit_values) {
   const arith::IntervalArith ar(128);
   Rng rng(testing::seed() + 53);
-  const std::uint64_t count = testing::iterations(20);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(20), 4);
   for (std::uint64_t it = 0; it < count; ++it) {
     const bool pre = it % 2 == 1;
     const MambaChannel<Rational> m = random_channel(rng, static_cast<std::size_t>(rng.uniform(1, 5)), static_cast<std::size_t>(rng.uniform(1, 3)), pre);
@@ -299,7 +300,7 @@ BOOST_AUTO_TEST_CASE(float_format_discretization_rounds_once_per_operation) {
   for (const testing::BinaryFormat& format : {testing::kFp32, testing::kFp16, testing::kBf16}) {
     const arith::SoftFloatArith ar(std::get<arith::FloatSpec>(arith::parse_precision(format.name).spec).format);
     testing::RoundingOracle o(format);
-    const std::uint64_t count = testing::iterations(40);
+    const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(40), 8);
     for (std::uint64_t it = 0; it < count; ++it) {
       const MambaChannel<Rational> m = random_channel(rng, static_cast<std::size_t>(rng.uniform(1, 6)), static_cast<std::size_t>(rng.uniform(1, 4)), it % 2 == 1);
       for (const Discretization how : {Discretization::euler, Discretization::zoh}) {

@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(relu_networks_compute_max_and_distance_exactly) {
   const models::ReluNetwork<Rational> max_net = max_network(), dist_net = distance_network();
   BOOST_TEST(max_net.inputs() == 2u);
   BOOST_TEST(max_net.outputs() == 1u);
-  const std::uint64_t count = testing::iterations(200);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(200), 20);
   // Integer inputs bounded so that a - b is exact too: |a - b| <= 2 bound < 2^p (fp16: 11 bits;
   // fix16.16 holds |x| < 2^15).
   struct Case {
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(conv1d_equals_the_hand_written_sum) {
   Rng rng(testing::seed() + 42);
   const arith::RationalArith exact;
   const arith::SoftFloatArith fp32(std::get<arith::FloatSpec>(arith::parse_precision("fp32").spec).format);
-  const std::uint64_t count = testing::iterations(100);
+  const std::uint64_t count = std::max<std::uint64_t>(testing::iterations(100), 20);
   for (std::uint64_t it = 0; it < count; ++it) {
     const auto length = static_cast<std::size_t>(rng.uniform(0, 12)), width = static_cast<std::size_t>(rng.uniform(1, 5));
     std::vector<Rational> x, w;
