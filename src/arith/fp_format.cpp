@@ -30,6 +30,12 @@ namespace {
 
 FpFormat make_format(std::string name, int exp_bits, int man_bits, bool has_infinity) {
   FpFormat fmt{std::move(name), exp_bits, man_bits, has_infinity, 0};
+  // Past binary64's top binade without building max_finite(): for 30 exponent bits that
+  // rational has 2^29 bits (a second and 130 MB to parse "f30.3").
+  if (fmt.emax() > std::numeric_limits<double>::max_exponent - 1) {
+    fmt.max_finite_double = std::numeric_limits<double>::infinity();
+    return fmt;
+  }
   const Rational max = fmt.max_finite();
   fmt.max_finite_double = max > Rational(std::numeric_limits<double>::max())
                               ? std::numeric_limits<double>::infinity()
