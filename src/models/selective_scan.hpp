@@ -8,8 +8,8 @@
 // (ScanParams) turned into any arithmetic by to_arithmetic, rounding through the storage
 // precision first when the semantics names one.
 //
-// Cost: O(N n) operations; counters record n multiply-adds for the state update, n for the
-// read-out, and n numbers of state.
+// Cost: O(N n) operations; counters record 2n multiply-adds for the state update (a two-term
+// dot per entry), n for the read-out, and n numbers of state.
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -76,6 +76,7 @@ std::vector<typename A::value_type> selective_scan(const A& ar, const ScanParams
                                                    std::span<const typename A::value_type> u,
                                                    const RoundingSemantics& sem, Counters* counters = nullptr) {
   using V = typename A::value_type;
+  p.check_shapes();
   if (u.size() != p.length) throw UsageError("input length " + std::to_string(u.size()) + " != N = " + std::to_string(p.length));
   const std::size_t n = p.state;
   std::vector<V> h(n, ar.from_int(0));

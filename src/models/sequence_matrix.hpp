@@ -21,6 +21,7 @@ linalg::Matrix<typename A::value_type> sequence_matrix_block(const A& ar, const 
                                                              std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1,
                                                              const RoundingSemantics& sem) {
   using V = typename A::value_type;
+  p.check_shapes();
   if (r0 > r1 || r1 > p.length || c0 > c1 || c1 > p.length) throw UsageError("sequence matrix block out of range");
   linalg::Matrix<V> m(r1 - r0, c1 - c0, ar.from_int(0));
   std::vector<V> carried(p.state, ar.from_int(0));  // (Π a) b_j, advanced row by row
@@ -48,6 +49,7 @@ template <arith::Arithmetic A>
 linalg::Matrix<typename A::value_type> sequence_matrix_ssd(const A& ar, const ScanParams<typename A::value_type>& p,
                                                            const RoundingSemantics& sem) {
   using V = typename A::value_type;
+  p.check_shapes();
   if (p.decay_kind != DecayKind::scalar) throw UsageError("the SSD form needs a scalar decay");
   linalg::Matrix<V> m(p.length, p.length, ar.from_int(0));
   for (std::size_t j = 0; j < p.length; ++j) {

@@ -176,11 +176,9 @@ BOOST_AUTO_TEST_CASE(no_decay_is_decay_one_under_per_operation_rounding) {
 // S_1 = 2^-24, then k_2 = v_2 = 1 + 2^-23, k_2 v_2 = 1 + 2^-22 + 2^-46. Rounded once,
 // S_2 = RN(1 + 2^-22 + 2^-24 + 2^-46) = 1 + 2^-22 + 2^-23; rounded twice, the 2^-46 is lost first
 // and the tie 1 + 2^-22 + 2^-24 goes to the even 1 + 2^-22. The decayed path with a = 1 goes
-// through dot() and gets it right. Bug report: linear_attention.hpp, the `else` branch of the
-// state update; fix: route it through dot() as well, e.g. with a constant one as the first factor
-// (dot(ar, 2, i == 0 ? one : k(t, s), i == 0 ? S(s, c) : v(t, c), sem) and count 1 multiply-add),
-// or compute it as dot of the single term k v added to S only for per-operation semantics.
-BOOST_AUTO_TEST_CASE(no_decay_update_is_fused_under_fused_semantics, *boost::unit_test::expected_failures(1)) {
+// through dot() and gets it right. Regression: the no-decay update bypassed dot() and rounded twice
+// under fused semantics; it now goes through dot() with the constant 1 as the first factor.
+BOOST_AUTO_TEST_CASE(no_decay_update_is_fused_under_fused_semantics) {
   const arith::SoftFloatArith ar(std::get<arith::FloatSpec>(arith::parse_precision("fp32").spec).format);
   const Rational k2 = 1 + pow2(-23);
   LinearInstance inst{Matrix<Rational>(2, 1, Rational(1)), Matrix<Rational>(2, 1, Rational(0)), Matrix<Rational>(2, 1, Rational(0)), std::nullopt};

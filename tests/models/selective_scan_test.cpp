@@ -249,12 +249,10 @@ BOOST_AUTO_TEST_CASE(shape_errors_are_usage_errors) {
   BOOST_CHECK_THROW(models::sequence_matrix_block(ar, good, 1, 0, 0, 1, sem), UsageError);
 }
 
-// selective_scan does not call check_shapes(): parameters that bypass to_arithmetic with n = 0
-// (or vectors shorter than N x n) make the read-out dot read c[0] of an empty vector, undefined
-// behaviour, instead of a UsageError. Bug report: selective_scan.hpp, selective_scan(), first
-// line; fix: call p.check_shapes() before the length check. Disabled until fixed because ASan
-// aborts on the out-of-bounds read.
-BOOST_AUTO_TEST_CASE(selective_scan_checks_shapes_itself, *boost::unit_test::disabled()) {
+// Regression: selective_scan did not call check_shapes(), so parameters that bypass to_arithmetic
+// with n = 0 (or vectors shorter than N x n) made the read-out read c[0] of an empty vector
+// (undefined behaviour) instead of raising a UsageError.
+BOOST_AUTO_TEST_CASE(selective_scan_checks_shapes_itself) {
   const arith::RationalArith ar;
   const ScanParams<Rational> no_state{2, 0, DecayKind::per_state, {}, {}, {}, std::nullopt};
   const std::vector<Rational> u = {1, 2};
