@@ -133,7 +133,8 @@ std::int64_t random_raw(std::mt19937_64& rng, const FixedFormat& fmt) {
       return testing::below(rng, 2) ? mag : -mag;
     }
     case 2: {
-      const std::int64_t p = std::int64_t{1} << testing::between(rng, 0, width - 2);
+      // width - 2 < 0 for fix1.0: only 2^0 there.
+      const std::int64_t p = std::int64_t{1} << testing::between(rng, 0, std::max(0, width - 2));
       return std::clamp(testing::below(rng, 2) ? p : -p, lo, hi);
     }
     default: return lo + static_cast<std::int64_t>(testing::below(rng, static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1));
