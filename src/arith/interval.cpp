@@ -59,6 +59,12 @@ Interval IntervalArith::max(const Interval& a, const Interval& b) const {
   return r;
 }
 
+Interval IntervalArith::hull(const Interval& a, const Interval& b) const {
+  Interval r = make();
+  mpfi_union(r.get(), a.get(), b.get());
+  return r;
+}
+
 Interval IntervalArith::min(const Interval& a, const Interval& b) const {
   Interval r = make();
   mpfr_min(&r.get()->left, &a.get()->left, &b.get()->left, MPFR_RNDD);

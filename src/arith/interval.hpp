@@ -106,6 +106,8 @@ class IntervalArith {
   Interval abs(const Interval& x) const { return apply(mpfi_abs, x); }
   Interval max(const Interval& a, const Interval& b) const;
   Interval min(const Interval& a, const Interval& b) const;
+  // The smallest interval containing both (mpfi_union): encloses a value known to be one of two.
+  Interval hull(const Interval& a, const Interval& b) const;
 
  private:
   template <class F>

@@ -32,11 +32,18 @@ struct MambaChannel {
   std::optional<V> D;
 };
 
+// Checks the assumptions of THEORY §1.1 on exact parameters (N, n >= 1, A_s < 0, Δ_t > 0 unless
+// Δ is a pre-activation, consistent shapes); a usage error naming the first violation. Call it
+// on user-supplied channels before rounding them: ZOH divides by A_s, and a_t = exp(Δ_t A_s)
+// is a decay only under these signs.
+void validate_channel(const MambaChannel<Rational>& m);
+
 // The discretized scan parameters. Needs exp: a usage error in `exact`.
 template <arith::Arithmetic Ar>
 ScanParams<typename Ar::value_type> discretize(const Ar& ar, const MambaChannel<typename Ar::value_type>& m, Discretization how) {
   using V = typename Ar::value_type;
   if constexpr (arith::TranscendentalArithmetic<Ar>) {
+    if (m.length == 0 || m.state == 0) throw UsageError("Mamba channel needs N >= 1 and n >= 1");
     if (m.delta.size() != m.length || m.A.size() != m.state || m.B.size() != m.length * m.state || m.C.size() != m.length * m.state)
       throw UsageError("Mamba channel shapes disagree with N = " + std::to_string(m.length) + ", n = " + std::to_string(m.state));
     ScanParams<V> p{m.length, m.state, DecayKind::per_state, {}, {}, m.C, m.D};

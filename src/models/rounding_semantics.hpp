@@ -6,9 +6,10 @@
 //                         exactly and rounded once, as an FMA chain with an exact accumulator
 // order:   sequential     sums accumulate left to right
 //          pairwise       sums accumulate as a balanced binary tree (blocked kernels)
-// storage: empty          parameters, inputs and outputs live in the compute arithmetic
-//          a precision    they are rounded to it first (bf16 storage with fp32 compute, as
-//                         production Mamba kernels do); the state stays in the compute arithmetic
+// storage: empty          parameters and inputs live in the compute arithmetic
+//          a precision    parameters and inputs are rounded to it first (bf16 storage with fp32
+//                         compute, as production Mamba kernels do); the state and the outputs
+//                         stay in the compute arithmetic (outputs are reported as computed)
 // In exact arithmetic all semantics give the same values; for intervals fused means per-operation
 // (an enclosure is already certified).
 #include <optional>

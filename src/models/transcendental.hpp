@@ -19,18 +19,32 @@ template <class A>
                    "' does not have (exp of a rational is not rational); use intervalP for certified results");
 }
 
-// softplus(x) = log(1 + exp(x)), and x itself for x > 20 (PyTorch's threshold, as in Mamba's
-// reference code; it avoids exp overflow in short formats).
+// softplus(x) = log(1 + e^x), with PyTorch's threshold as in Mamba's reference code: x itself for
+// x > 20. Below the threshold it is evaluated in the form that cannot overflow (as JAX does):
+//   x + log(1 + exp(-x))  for 0 < x <= 20   (exp(-x) <= 1),
+//   log(1 + exp(x))       for x <= 0        (exp(x) <= 1).
+// The plain log(1 + exp(x)) overflowed for ln(max finite) < x <= 20: fp16 (ln 65504 ~ 11.1),
+// e5m2, e4m3 and short fixed-point formats returned inf or saturated although softplus(x) ~ x is
+// representable. Each operation is rounded by the arithmetic.
+// Intervals enclose this thresholded function: when x > 20 is neither certain nor excluded the
+// result is the hull of x and log(1 + exp(x)) (the function jumps by about 2e-9 at 20).
 template <arith::Arithmetic A>
 typename A::value_type softplus(const A& ar, const typename A::value_type& x) {
   if constexpr (arith::TranscendentalArithmetic<A>) {
-    const typename A::value_type threshold = ar.from_int(20);
+    using V = typename A::value_type;
+    const V threshold = ar.from_int(20);
+    const V one = ar.from_int(1);
     if constexpr (A::is_certified) {
-      if ((x > threshold).is_true()) return x;
+      const auto above = x > threshold;
+      if (above.is_true()) return x;
+      // MPFI's exponent range is MPFR's: exp(x) <= e^20 here or bounded by the hull below.
+      const V below = ar.log(one + ar.exp(x));
+      return above.is_false() ? below : ar.hull(x, below);
     } else {
       if (x > threshold) return x;
+      if (x > ar.from_int(0)) return x + ar.log(one + ar.exp(-x));
+      return ar.log(one + ar.exp(x));
     }
-    return ar.log(ar.from_int(1) + ar.exp(x));
   } else {
     no_transcendental(ar, "softplus");
   }

@@ -72,18 +72,52 @@ bool same(const arith::MpfrValue& v, const MpfrNumber& r) {
   return mpfr_get_prec(v.get()) == mpfr_get_prec(r.get()) && mpfr_equal_p(v.get(), r.get()) != 0;
 }
 
-// softplus(x) = x for x > 20, log(1 + e^x) otherwise, each operation rounded at r's precision.
+// softplus(x) = x for x > 20, x + log(1 + e^-x) for 0 < x <= 20, log(1 + e^x) otherwise, each
+// operation rounded at r's precision (r must not alias x).
 void raw_softplus(MpfrNumber& r, mpfr_srcptr x) {
   if (mpfr_cmp_si(x, 20) > 0) {
     mpfr_set(r.get(), x, MPFR_RNDN);
     return;
   }
-  mpfr_exp(r.get(), x, MPFR_RNDN);
+  const bool positive = mpfr_sgn(x) > 0;
+  if (positive) {
+    mpfr_neg(r.get(), x, MPFR_RNDN);
+    mpfr_exp(r.get(), r.get(), MPFR_RNDN);
+  } else {
+    mpfr_exp(r.get(), x, MPFR_RNDN);
+  }
   mpfr_add_ui(r.get(), r.get(), 1, MPFR_RNDN);
   mpfr_log(r.get(), r.get(), MPFR_RNDN);
+  if (positive) mpfr_add(r.get(), r.get(), x, MPFR_RNDN);
 }
 
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(validate_channel_names_the_first_violation) {
+  Rng rng(testing::seed() + 50);
+  const MambaChannel<Rational> good = random_channel(rng, 3, 2, false);
+  BOOST_CHECK_NO_THROW(models::validate_channel(good));
+  auto fails_with = [](const MambaChannel<Rational>& m, const std::string& part) {
+    try {
+      models::validate_channel(m);
+    } catch (const UsageError& e) {
+      return std::string(e.what()).find(part) != std::string::npos;
+    }
+    return false;
+  };
+  MambaChannel<Rational> m = good;
+  m.A[1] = 0;  // ZOH would divide by it
+  BOOST_TEST(fails_with(m, "A[1] = 0 must be negative"));
+  m = good;
+  m.delta[2] = Rational(-1, 2);
+  BOOST_TEST(fails_with(m, "delta[2] = -1/2 must be positive"));
+  m.delta_is_preactivation = true;  // any real pre-activation is allowed
+  BOOST_CHECK_NO_THROW(models::validate_channel(m));
+  m = good;
+  m.C.pop_back();
+  BOOST_TEST(fails_with(m, "shapes disagree"));
+  BOOST_TEST(fails_with(MambaChannel<Rational>{}, "N >= 1 and n >= 1"));
+}
 
 BOOST_AUTO_TEST_CASE(discretize_in_exact_is_a_usage_error_pointing_to_intervals) {
   Rng rng(testing::seed() + 51);
@@ -189,30 +223,26 @@ BOOST_AUTO_TEST_CASE(softplus_threshold) {
   BOOST_TEST(iv.width(enclosure) < 1e-30);
 }
 
-// softplus(x) for 20 >= x > ln(max finite) computes exp(x) first, which overflows a short format
-// although softplus(x) ~ x is representable: in fp16, softplus(15) = log(1 + inf) = inf (e5m2
-// above 11, e4m3 above 6.1, where the FN overflow gives NaN). The header claims the threshold
-// "avoids exp overflow in short formats"; it does for bf16 and fp32 only. Bug report:
-// transcendental.hpp, softplus(); fix: for x > 0 evaluate x + log(1 + exp(-x)) (exp(-x) <= 1
-// never overflows; the same function), or lower the threshold to the format's ln(max finite).
-BOOST_AUTO_TEST_CASE(softplus_does_not_overflow_in_fp16, *boost::unit_test::expected_failures(2)) {
-  const arith::SoftFloatArith fp16(std::get<arith::FloatSpec>(arith::parse_precision("fp16").spec).format);
-  for (const long x : {12L, 15L}) {
-    const auto y = models::softplus(fp16, fp16.from_int(x));
-    // softplus(x) = x + log(1 + e^-x), within 2^-17 of x: fp16 rounds it to x.
-    BOOST_TEST((fp16.is_finite(y) && fp16.to_rational(y) == Rational(x)), "softplus(" << x << ") in fp16 = " << y.value());
+// Regression: softplus(x) for ln(max finite) < x <= 20 used to compute exp(x) first, which
+// overflows a short format although softplus(x) ~ x is representable (fp16: softplus(15) was inf).
+BOOST_AUTO_TEST_CASE(softplus_does_not_overflow_in_short_formats) {
+  struct Case {
+    const char* format;
+    long x;  // above ln(max finite), representable
+  };
+  // ln(max finite): fp16 11.09, e5m2 10.96, e4m3 6.10.
+  for (const Case c : {Case{"fp16", 12}, Case{"fp16", 15}, Case{"e5m2", 12}, Case{"e5m2", 14}, Case{"e4m3", 8}, Case{"e4m3", 15}}) {
+    const arith::SoftFloatArith ar(std::get<arith::FloatSpec>(arith::parse_precision(c.format).spec).format);
+    const auto y = models::softplus(ar, ar.from_int(c.x));
+    // softplus(x) = x + log(1 + e^-x), within e^-x of x, far below half an ulp of x: rounds to x.
+    BOOST_TEST((ar.is_finite(y) && ar.to_rational(y) == Rational(c.x)), "softplus(" << c.x << ") in " << c.format << " = " << y.value());
   }
 }
 
-// softplus is defined with PyTorch's threshold (transcendental.hpp): f(x) = x for x > 20,
-// log(1 + e^x) otherwise, and the interval branch returns x when x > 20 is certain, so intervals
-// enclose that f. But when an interval straddles 20 (x > 20 unknown) it returns log(1 + e^x) over
-// the whole interval, which misses f(x') = x' for 20 < x' < log(1 + e^20) ~ 20 + 2.1e-9: not an
-// enclosure. (Under the other reading, the threshold-free softplus, the point case is wrong
-// instead: [21, 21] does not contain log(1 + e^21).) Bug report: transcendental.hpp, softplus(),
-// the is_certified branch; fix: when (x > threshold) is unknown return the hull of x and
-// log(1 + exp(x)) (mpfi_union; IntervalArith would need a hull()).
-BOOST_AUTO_TEST_CASE(interval_softplus_encloses_the_thresholded_function_across_20, *boost::unit_test::expected_failures(1)) {
+// Regression: softplus is x for x > 20 and log(1 + e^x) otherwise (transcendental.hpp). An
+// interval straddling 20 used to get log(1 + e^x) alone, which misses f(x') = x' for
+// 20 < x' < log(1 + e^20) ~ 20 + 2.1e-9: not an enclosure. Now the hull of both.
+BOOST_AUTO_TEST_CASE(interval_softplus_encloses_the_thresholded_function_across_20) {
   const arith::IntervalArith iv(128);
   const arith::Interval third = iv.from_rational(Rational(1, 3)), other_third = iv.from_rational(Rational(1, 3));
   const arith::Interval x = iv.from_int(20) + (third - other_third);  // [20 - w, 20 + w], w ~ 2^-129
@@ -281,7 +311,9 @@ Discretized reference_discretize(testing::RoundingOracle& o, const MambaChannel<
   Discretized d;
   for (std::size_t t = 0; t < m.length; ++t) {
     const Rational given = o.round(m.delta[t]);
-    const Rational dt = m.delta_is_preactivation && !(given > 20) ? o.log(o.add(1, o.exp(given))) : given;
+    Rational dt = given;  // softplus as transcendental.hpp defines it, each operation rounded
+    if (m.delta_is_preactivation && !(given > 20))
+      dt = given > 0 ? o.add(given, o.log(o.add(1, o.exp(-given)))) : o.log(o.add(1, o.exp(given)));
     for (std::size_t s = 0; s < m.state; ++s) {
       const Rational A = o.round(m.A[s]), B = o.round(m.B[t * m.state + s]);
       const Rational a = o.exp(o.mul(dt, A));
