@@ -77,8 +77,10 @@ int run_check(const CheckOptions& opt) {
     std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
                 static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
     std::fputs(output::terminal_summary(report).c_str(), stdout);
+    for (const auto& [file, table] : report.tables)
+      if (table.on_terminal) std::printf("\n%s\n", table.render_text().c_str());
     const bool this_failed = report.any_failure();
-    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds; verified for " + report.scope).c_str());
+    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds (verified where exact or certified, numerically elsewhere) on " + report.scope).c_str());
 
     const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
     output::write_file_atomically(jsonl, report.to_json_lines());

@@ -7,6 +7,7 @@
 
 namespace freelunch::proofs {
 ProofReport run_l1(const ProofOptions& options);
+ProofReport run_t1(const ProofOptions& options);
 ProofReport run_t3(const ProofOptions& options);
 }
 
@@ -18,7 +19,8 @@ const std::vector<ProofEntry>& proof_registry() {
        "Mamba's selective scan is masked linear attention; its sequence matrix is n-semiseparable",
        proofs::run_l1, "exact,mpfr113,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16"},
       {"t1", "Thm 1", "Thm 1", "constant-size Mamba has a COPY bottleneck (magnitude, rank, information)",
-       "constant-size Mamba has a COPY bottleneck", {}, ""},
+       "constant-size Mamba has a COPY bottleneck: magnitude (finite range), rank (every arithmetic), information (finite precision)",
+       proofs::run_t1, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8"},
       {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
        "a constant-size Transformer performs COPY with logarithmic score growth", {}, ""},
       {"t3", "Thm 3", "Thm 2", "Mamba with state linear in the length copies exactly",

@@ -1,5 +1,7 @@
 #include "output/latex_table.hpp"
 
+#include <algorithm>
+
 namespace freelunch::output {
 
 std::string latex_escape(const std::string& text) {
@@ -33,6 +35,29 @@ std::string LatexTable::render() const {
   out += "\\bottomrule\n\\end{tabular}\n";
   out += "\\caption{" + latex_escape(caption) + " {\\footnotesize " + latex_escape(provenance) + "}}\n";
   out += "\\label{" + label + "}\n\\end{table}\n";
+  return out;
+}
+
+std::string LatexTable::render_text() const {
+  std::vector<std::size_t> width(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size() && i < width.size(); ++i) width[i] = std::max(width[i], cells[i].size());
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  std::string out;
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text = " ";
+    for (std::size_t i = 0; i < cells.size() && i < width.size(); ++i)
+      text += " " + cells[i] + std::string(width[i] - cells[i].size(), ' ') + (i + 1 < cells.size() ? " " : "");
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  };
+  line(header);
+  std::size_t total = 1;
+  for (std::size_t w : width) total += w + 2;
+  out += "  " + std::string(total - 2, '-') + "\n";
+  for (const auto& row : rows) line(row);
   return out;
 }
 

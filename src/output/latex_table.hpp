@@ -12,8 +12,11 @@ struct LatexTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::string provenance;                  // one line, also printed as a table note
+  bool on_terminal = false;                // also printed by `freelunch check` (render_text)
 
   std::string render() const;
+  // Plain text: aligned columns under the header, for the terminal.
+  std::string render_text() const;
 };
 
 // Escapes LaTeX's special characters in plain text.
