@@ -22,8 +22,9 @@ Compensation parse_compensation(const std::string& text) {
   throw UsageError("unknown compensation split '" + text + "'; valid: query, balanced, idealized");
 }
 
-SlotCopyLayer::SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation split)
+SlotCopyLayer::SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation split, std::optional<std::size_t> state)
     : schedule_(std::move(schedule)), decay_(std::move(decay)), split_(split) {
+  if (state && *state == 0) throw UsageError("the state size n must be at least 1");
   if (decay_ <= 0 || decay_ > 1) throw UsageError("decay " + freelunch::to_string(decay_) + " is outside (0, 1]");
   if (split_ == Compensation::idealized && decay_ != 1) throw UsageError("the idealized layer has decay exactly 1");
   // One slot per distinct source; κ_j from the longest distance that reads j.
@@ -33,8 +34,9 @@ SlotCopyLayer::SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation
   for (std::size_t k = 0; k < schedule_.outputs.size(); ++k) {
     const std::size_t j = schedule_.sources[k];
     longest[j] = std::max(longest[j], schedule_.distance(k));
-    if (slot_of_[j] == kNone) slot_of_[j] = slots_++;
+    if (slot_of_[j] == kNone && (!state || slots_ < *state)) slot_of_[j] = slots_++;
   }
+  state_ = state ? *state : std::max<std::size_t>(slots_, 1);
   if (split_ == Compensation::balanced)
     for (std::size_t j = 0; j < schedule_.length; ++j) kappa_[j] = static_cast<long>((longest[j] + 1) / 2);
 }
@@ -54,7 +56,7 @@ long SlotCopyLayer::query_exponent(std::size_t k) const {
 Rational SlotCopyLayer::query(std::size_t k) const { return power(query_exponent(k)); }
 
 models::ScanParams<Rational> SlotCopyLayer::dense() const {
-  const std::size_t n = std::max<std::size_t>(slots_, 1);
+  const std::size_t n = state_;
   const std::size_t length = schedule_.length;
   models::ScanParams<Rational> p{length, n, models::DecayKind::scalar,
                                  std::vector<Rational>(length, decay_),
@@ -63,7 +65,7 @@ models::ScanParams<Rational> SlotCopyLayer::dense() const {
   for (std::size_t j = 0; j < length; ++j)
     if (is_source(j) && schedule_.input_positions[j]) p.b[j * n + slot_of_[j]] = key(j);
   for (std::size_t k = 0; k < schedule_.outputs.size(); ++k)
-    p.c[schedule_.outputs[k] * n + slot_of_[schedule_.sources[k]]] = query(k);
+    if (served(k)) p.c[schedule_.outputs[k] * n + slot_of_[schedule_.sources[k]]] = query(k);
   return p;
 }
 
@@ -77,6 +79,7 @@ std::optional<std::size_t> SlotCopyLayer::first_inexact_output() const {
   }
   for (std::size_t k = 0; k < schedule_.outputs.size(); ++k) {
     const std::size_t j = schedule_.sources[k];
+    if (!served(k)) return k;  // a zero row
     const Rational entry = power(static_cast<long>(schedule_.distance(k))) * key(j) * query(k);
     if (entry != 1 || !schedule_.input_positions[j]) return k;
   }

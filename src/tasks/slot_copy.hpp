@@ -31,13 +31,18 @@ Compensation parse_compensation(const std::string& text);
 
 class SlotCopyLayer {
  public:
-  // a in (0, 1] (a = 1 only with Compensation::idealized, which requires it).
-  SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation split);
+  // a in (0, 1] (a = 1 only with Compensation::idealized, which requires it). With `state` n
+  // given, only the first n sources (in output order) get a slot; the outputs of the others read
+  // nothing (their query is 0), as a layer with too small a state must drop tokens (T1b).
+  SlotCopyLayer(CopySchedule schedule, Rational decay, Compensation split, std::optional<std::size_t> state = std::nullopt);
 
   const CopySchedule& schedule() const { return schedule_; }
   const Rational& decay() const { return decay_; }
   Compensation split() const { return split_; }
-  std::size_t slots() const { return slots_; }              // n
+  std::size_t slots() const { return slots_; }              // slots in use
+  std::size_t state() const { return state_; }              // n: slots, or the state given
+  // Whether output number k reads a slot (false: its source was dropped for lack of state).
+  bool served(std::size_t k) const { return is_source(schedule_.sources[k]); }
   bool is_source(std::size_t j) const { return slot_of_[j] != kNone; }
   std::size_t slot(std::size_t j) const { return slot_of_[j]; }
   long key_exponent(std::size_t j) const { return kappa_[j]; }   // κ_j
@@ -62,6 +67,7 @@ class SlotCopyLayer {
   Rational decay_;
   Compensation split_;
   std::size_t slots_ = 0;
+  std::size_t state_ = 0;
   std::vector<std::size_t> slot_of_;
   std::vector<long> kappa_;
   mutable std::map<long, Rational> powers_;

@@ -66,6 +66,20 @@ CopyOutcome evaluate_slot_copy(const A& ar, const SlotCopyLayer& layer, const Va
   };
   for (std::size_t k = 0; k < s.outputs.size(); ++k) {
     const std::size_t p = s.sources[k];
+    if (!layer.served(k)) {
+      // No slot for this source: the read-out is c_i · h_i with c_i = 0, an exact 0 while the
+      // state is finite, so the error is |value| (and a non-finite state poisons it as above).
+      for (std::size_t vi = 0; vi < values.size(); ++vi) {
+        if (poisoned_from && s.outputs[k] >= *poisoned_from) {
+          fail(k, vi, true, CopyOutcome::State::fails);
+          break;
+        }
+        const Rational error = values[vi] < 0 ? Rational(-values[vi]) : values[vi];
+        if (error > out.max_error) out.max_error = error;
+        if (!criterion.admits(error)) fail(k, vi, false, CopyOutcome::State::fails);
+      }
+      continue;
+    }
     const V query = stored(layer.query(k));
     for (std::size_t vi = 0; vi < values.size(); ++vi) {
       if (poisoned_from && s.outputs[k] >= *poisoned_from) {

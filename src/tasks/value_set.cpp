@@ -1,5 +1,7 @@
 #include "tasks/value_set.hpp"
 
+#include <string>
+
 #include "arith/errors.hpp"
 
 namespace freelunch::tasks {
@@ -46,6 +48,24 @@ ValueSet integers(long bound) {
 ValueSet alphabet(long size) {
   if (size < 2) throw UsageError("an alphabet needs at least 2 symbols");
   return {ValueSet::Kind::alphabet, size};
+}
+
+namespace {
+
+long parse_bound(const std::string& text, const std::string& digits) {
+  const bool all_digits = !digits.empty() && digits.size() <= 4 && digits.find_first_not_of("0123456789") == std::string::npos;
+  if (!all_digits || std::stol(digits) > 4096)
+    throw UsageError("value set '" + text + "': the bound must be an integer from 1 to 4096");
+  return std::stol(digits);
+}
+
+}  // namespace
+
+ValueSet parse_value_set(const std::string& text) {
+  if (text == "pm1") return plus_minus_one();
+  if (text.starts_with("int:")) return integers(parse_bound(text, text.substr(4)));
+  if (text.starts_with("alphabet:")) return alphabet(parse_bound(text, text.substr(9)));
+  throw UsageError("unknown value set '" + text + "'; valid: pm1, int:V, alphabet:K");
 }
 
 }  // namespace freelunch::tasks

@@ -20,5 +20,8 @@ struct ValueSet {
 ValueSet plus_minus_one();
 ValueSet integers(long bound);  // bound >= 1
 ValueSet alphabet(long size);   // size >= 2
+// "pm1", "int:V" or "alphabet:K"; UsageError naming the valid forms otherwise. Bounds above
+// 4096 are refused (every value is tried at every output).
+ValueSet parse_value_set(const std::string& text);
 
 }  // namespace freelunch::tasks

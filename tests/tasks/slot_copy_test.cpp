@@ -105,3 +105,26 @@ BOOST_AUTO_TEST_CASE(fp16_query_split_threshold) {
     });
   }
 }
+
+// A state smaller than the number of sources: the first n sources keep their slots, the other
+// outputs read an exact 0. The dense matrix shows it (rows of served outputs are the pattern,
+// the others are zero), and the structured evaluation fails first at output n with error |v|.
+BOOST_AUTO_TEST_CASE(too_small_a_state_drops_the_later_sources) {
+  const std::size_t length = 10, state = 4;
+  const SlotCopyLayer layer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, state);
+  BOOST_TEST(layer.state() == state);
+  BOOST_TEST(layer.slots() == state);
+  arith::RationalArith ar;
+  const models::RoundingSemantics sem;
+  const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, layer.dense(), sem), sem);
+  for (std::size_t r = 0; r < length; ++r)
+    for (std::size_t j = 0; j < length; ++j) BOOST_TEST(m(length + r, j) == Rational(r == j && r < state ? 1 : 0));
+  BOOST_TEST(layer.first_inexact_output().value_or(99) == state);
+  const CopyOutcome o = evaluate_slot_copy(ar, layer, integers(2), CopyCriterion{}, sem);
+  BOOST_TEST(!o.copies());
+  BOOST_TEST(o.first_failure.value_or(99) == state);
+  BOOST_TEST(o.max_error == Rational(2));
+  // Enough state: nothing dropped.
+  BOOST_TEST(!SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, length + 3).first_inexact_output());
+  BOOST_CHECK_THROW(SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, 0), UsageError);
+}

@@ -1,0 +1,135 @@
+// `freelunch copy`: evaluates one slot-copy construction (T3's, tasks/slot_copy.hpp) in several
+// arithmetics and says, per arithmetic, whether it copies, its largest error and its first failing
+// output. Exit 0 when every listed arithmetic copies, 1 otherwise, 2 for usage errors.
+//
+//   freelunch copy --schedule full --L 64 --state 64 --decay 9/10 --split balanced
+//                  --precision exact,fp16,bf16 [--values pm1] [--shift k] [--json]
+//
+// --L is the copy length for full and reverse, the distance for distance, and N for shift.
+// With --state below the number of sources, the first n sources get a slot and the other outputs
+// read nothing (T1b: a small state must drop tokens). Every value of the set is tried at every
+// output, which covers all input sequences (an output depends on its source value only).
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "arith/errors.hpp"
+#include "arith/precision.hpp"
+#include "cli/commands.hpp"
+#include "core/deviation.hpp"
+#include "core/result.hpp"
+#include "core/version.hpp"
+#include "models/rounding_semantics.hpp"
+#include "tasks/slot_copy.hpp"
+#include "tasks/slot_copy_eval.hpp"
+
+namespace freelunch::cli {
+namespace {
+
+struct CopyOptions {
+  std::string schedule = "full";
+  long length = 0;
+  std::optional<long> state;  // none: one slot per source
+  long shift = 1;
+  std::string decay = "1/2";
+  std::string split = "balanced";
+  std::string precisions = "exact,fp32,bf16,fp16";
+  std::string values = "pm1";
+  std::string semantics;
+  bool json = false;
+};
+
+// Full copy of 2^16 tokens evaluates 2^16 outputs over distances up to 2^16 per value: the
+// structured evaluation is O(outputs x distance x |V|) at worst.
+constexpr long kMaxLength = 65536;
+
+struct Row {
+  std::string precision;
+  Verdict verdict;
+  tasks::CopyOutcome outcome;
+  std::optional<std::size_t> first_failure_step;  // 1-based position i of the first failing output
+};
+
+int run_copy(const CopyOptions& opt) {
+  if (opt.length < 1) throw UsageError("--L must be at least 1 (got " + std::to_string(opt.length) + ")");
+  if (opt.length > kMaxLength) throw UsageError("--L " + std::to_string(opt.length) + " is above the limit " + std::to_string(kMaxLength));
+  if (opt.state && *opt.state < 1) throw UsageError("--state n must be at least 1 (got " + std::to_string(*opt.state) + ")");
+  if (opt.shift < 0) throw UsageError("--shift must be non-negative");
+  const Rational decay = parse_rational(opt.decay);
+  const tasks::Compensation split = tasks::parse_compensation(opt.split);
+  const tasks::ValueSet values = tasks::parse_value_set(opt.values);
+  const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
+  const auto precisions = arith::parse_precision_list(opt.precisions);
+  const tasks::CopySchedule schedule =
+      tasks::make_schedule(opt.schedule, static_cast<std::size_t>(opt.length), static_cast<std::size_t>(opt.shift));
+  const tasks::SlotCopyLayer layer(schedule, decay, split,
+                                   opt.state ? std::optional<std::size_t>(static_cast<std::size_t>(*opt.state)) : std::nullopt);
+
+  std::vector<Row> rows;
+  for (const arith::Precision& prec : precisions) {
+    rows.push_back(arith::with_arithmetic(prec, [&](const auto& ar) -> Row {
+      using A = std::decay_t<decltype(ar)>;
+      const tasks::CopyOutcome o = tasks::evaluate_slot_copy(ar, layer, values, tasks::CopyCriterion{}, sem);
+      const bool certain = A::is_exact || A::is_certified;
+      const Verdict v = o.copies() ? (certain ? Verdict::verified : Verdict::holds_numerically)
+                                   : (o.state == tasks::CopyOutcome::State::undecided ? Verdict::not_applicable : Verdict::fails);
+      std::optional<std::size_t> step;
+      if (o.first_failure) step = schedule.outputs[*o.first_failure] + 1;
+      return {prec.name, v, o, step};
+    }));
+  }
+  bool all_copy = true;
+  for (const Row& r : rows) all_copy = all_copy && r.outcome.copies();
+
+  if (opt.json) {
+    nlohmann::json out = {{"schedule", schedule.name}, {"L", opt.length}, {"state", layer.state()}, {"decay", decay.str()},
+                          {"split", tasks::to_string(split)}, {"values", values.name()}, {"criterion", tasks::CopyCriterion{}.name()},
+                          {"semantics", sem.to_string()}, {"tool", kToolVersion}, {"results", nlohmann::json::array()}};
+    for (const Row& r : rows)
+      out["results"].push_back({{"precision", r.precision},
+                                {"copies", r.outcome.copies()},
+                                {"verdict", to_string(r.verdict)},
+                                {"max_error", r.outcome.max_error.str()},
+                                {"first_failure", r.outcome.first_failure ? nlohmann::json(*r.outcome.first_failure) : nlohmann::json(nullptr)},
+                                {"first_failure_step", r.first_failure_step ? nlohmann::json(*r.first_failure_step) : nlohmann::json(nullptr)},
+                                {"detail", r.outcome.describe()}});
+    std::printf("%s\n", out.dump().c_str());
+  } else {
+    std::printf("copy: %s, state n = %zu, decay %s, %s split, values %s, decoded; rounding %s\n", schedule.name.c_str(), layer.state(),
+                decay.str().c_str(), tasks::to_string(split).c_str(), values.name().c_str(), sem.to_string().c_str());
+    std::printf("  %-12s %-18s %-12s %s\n", "precision", "verdict", "max error", "first failure");
+    for (const Row& r : rows) {
+      std::string first = "-";
+      if (r.outcome.first_failure)
+        first = "step " + std::to_string(*r.first_failure_step) + " (source " + std::to_string(schedule.sources[*r.outcome.first_failure] + 1) + ")" +
+                (r.outcome.failing_value ? ", value " + r.outcome.failing_value->str() : "") + (r.outcome.non_finite ? ", non-finite" : "");
+      std::printf("  %-12s %-18s %-12s %s\n", r.precision.c_str(), to_string(r.verdict).c_str(), short_decimal(r.outcome.max_error).c_str(),
+                  first.c_str());
+    }
+  }
+  return all_copy ? 0 : 1;
+}
+
+}  // namespace
+
+void setup_copy(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<CopyOptions>();
+  CLI::App* sub = app.add_subcommand("copy", "Evaluate one slot-copy construction (T3) per arithmetic: does it copy, largest error, first failure");
+  sub->add_option("--schedule", opt->schedule, "full, reverse, shift or distance")->capture_default_str();
+  sub->add_option("--L", opt->length, "Copy length (full, reverse), distance (distance) or N (shift)")->required();
+  sub->add_option("--state", opt->state, "State size n (default: one slot per source)");
+  sub->add_option("--shift", opt->shift, "k for --schedule shift")->capture_default_str();
+  sub->add_option("--decay", opt->decay, "Scalar decay a in (0, 1], e.g. 9/10")->capture_default_str();
+  sub->add_option("--split", opt->split, "Compensation: query, balanced or idealized (a = 1)")->capture_default_str();
+  sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();
+  sub->add_option("--values", opt->values, "Value set: pm1, int:V or alphabet:K")->capture_default_str();
+  sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
+  sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
+  sub->callback([opt, &exit_code] { exit_code = run_copy(*opt); });
+}
+
+}  // namespace freelunch::cli
