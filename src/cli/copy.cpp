@@ -5,7 +5,8 @@
 //   freelunch copy --schedule full --L 64 --state 64 --decay 9/10 --split balanced
 //                  --precision exact,fp16,bf16 [--values pm1] [--shift k] [--json]
 //
-// --L is the copy length for full and reverse, the distance for distance, and N for shift.
+// --L is the copy length for full and reverse, the distance for distance, N for shift, and the
+// number of key-value pairs (and of queries) for recall.
 // With --state below the number of sources, the first n sources get a slot and the other outputs
 // read nothing (T1b: a small state must drop tokens). Every value of the set is tried at every
 // output, which covers all input sequences (an output depends on its source value only).
@@ -35,6 +36,7 @@ struct CopyOptions {
   long length = 0;
   std::optional<long> state;  // none: one slot per source
   long shift = 1;
+  std::uint64_t seed = 1;  // recall: the keys and queries
   std::string decay = "1/2";
   std::string split = "balanced";
   std::string precisions = "exact,fp32,bf16,fp16";
@@ -65,7 +67,7 @@ int run_copy(const CopyOptions& opt) {
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
   const auto precisions = arith::parse_precision_list(opt.precisions);
   const tasks::CopySchedule schedule =
-      tasks::make_schedule(opt.schedule, static_cast<std::size_t>(opt.length), static_cast<std::size_t>(opt.shift));
+      tasks::make_schedule(opt.schedule, static_cast<std::size_t>(opt.length), static_cast<std::size_t>(opt.shift), opt.seed);
   const tasks::SlotCopyLayer layer(schedule, decay, split,
                                    opt.state ? std::optional<std::size_t>(static_cast<std::size_t>(*opt.state)) : std::nullopt);
 
@@ -119,8 +121,9 @@ int run_copy(const CopyOptions& opt) {
 void setup_copy(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<CopyOptions>();
   CLI::App* sub = app.add_subcommand("copy", "Evaluate one slot-copy construction (T3) per arithmetic: does it copy, largest error, first failure");
-  sub->add_option("--schedule", opt->schedule, "full, reverse, shift or distance")->capture_default_str();
-  sub->add_option("--L", opt->length, "Copy length (full, reverse), distance (distance) or N (shift)")->required();
+  sub->add_option("--schedule", opt->schedule, "full, reverse, shift, distance or recall")->capture_default_str();
+  sub->add_option("--seed", opt->seed, "Seed of the recall keys and queries")->capture_default_str();
+  sub->add_option("--L", opt->length, "Copy length (full, reverse), distance (distance), N (shift), pairs (recall)")->required();
   sub->add_option("--state", opt->state, "State size n (default: one slot per source)");
   sub->add_option("--shift", opt->shift, "k for --schedule shift")->capture_default_str();
   sub->add_option("--decay", opt->decay, "Scalar decay a in (0, 1], e.g. 9/10")->capture_default_str();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arith/errors.hpp"
+#include "core/random.hpp"
 
 namespace freelunch::tasks {
 namespace {
@@ -70,12 +71,45 @@ CopySchedule explicit_schedule(std::size_t length, std::vector<std::pair<std::si
   return s;
 }
 
-CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std::size_t shift) {
+CopySchedule associative_recall_schedule(const std::vector<long>& keys, const std::vector<long>& queries) {
+  require_positive(keys.size(), "number of key-value pairs");
+  require_positive(queries.size(), "number of queries");
+  const std::size_t pairs = keys.size();
+  CopySchedule s{"recall K=" + std::to_string(pairs) + " Q=" + std::to_string(queries.size()), pairs + queries.size(), {}, {},
+                 std::vector<bool>(pairs + queries.size(), false)};
+  for (std::size_t j = 0; j < pairs; ++j) s.input_positions[j] = true;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    std::size_t match = pairs;
+    for (std::size_t j = 0; j < pairs; ++j)
+      if (keys[j] == queries[q]) match = j;  // the last one
+    if (match == pairs) throw UsageError("recall query " + std::to_string(q + 1) + " (token " + std::to_string(queries[q]) + ") matches no key");
+    s.outputs.push_back(pairs + q);
+    s.sources.push_back(match);
+  }
+  return s;
+}
+
+CopySchedule random_recall_schedule(std::size_t pairs, std::uint64_t seed) {
+  require_positive(pairs, "number of key-value pairs");
+  Rng rng(seed);
+  // Distinct keys: a partial Fisher–Yates shuffle of the vocabulary {0..2K-1}.
+  std::vector<long> vocabulary(2 * pairs);
+  for (std::size_t t = 0; t < vocabulary.size(); ++t) vocabulary[t] = static_cast<long>(t);
+  for (std::size_t k = 0; k < pairs; ++k)
+    std::swap(vocabulary[k], vocabulary[k + static_cast<std::size_t>(rng.uniform(0, static_cast<std::int64_t>(vocabulary.size() - 1 - k)))]);
+  const std::vector<long> keys(vocabulary.begin(), vocabulary.begin() + static_cast<std::ptrdiff_t>(pairs));
+  std::vector<long> queries(pairs);
+  for (long& q : queries) q = keys[static_cast<std::size_t>(rng.uniform(0, static_cast<std::int64_t>(pairs - 1)))];
+  return associative_recall_schedule(keys, queries);
+}
+
+CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std::size_t shift, std::uint64_t seed) {
   if (kind == "full") return full_copy_schedule(copy_length);
   if (kind == "reverse") return reverse_schedule(copy_length);
   if (kind == "shift") return shift_schedule(copy_length, shift);
   if (kind == "distance") return distance_schedule(copy_length);
-  throw UsageError("unknown schedule '" + kind + "'; valid: full, reverse, shift, distance");
+  if (kind == "recall") return random_recall_schedule(copy_length, seed);
+  throw UsageError("unknown schedule '" + kind + "'; valid: full, reverse, shift, distance, recall");
 }
 
 }  // namespace freelunch::tasks

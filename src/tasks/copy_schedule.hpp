@@ -3,6 +3,7 @@
 // a sequence of N positions, plus the positions where inputs may be nonzero (full copy and
 // reverse feed zeros at their output steps). Positions are 0-based in code, 1-based in text.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,7 +34,18 @@ CopySchedule distance_schedule(std::size_t distance);
 // Any list of (i, pos(i)) with pos(i) <= i < N, distinct outputs; inputs everywhere.
 CopySchedule explicit_schedule(std::size_t length, std::vector<std::pair<std::size_t, std::size_t>> pairs);
 
-// Parses "shift", "full", "reverse", "distance" with the sizes given; UsageError otherwise.
-CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std::size_t shift);
+// Associative recall: key tokens keys[0..K-1] at positions 1..K carry the values (the inputs);
+// query q at position K + 1 + q reads the last position whose key token equals queries[q]. pos(i)
+// depends on the tokens: a content-dependent schedule (a selective layer's query C_t = W x_t can
+// pick the slot of the matching key; a position-only layer cannot). Inputs are zero at the query
+// steps. UsageError when a query matches no key.
+CopySchedule associative_recall_schedule(const std::vector<long>& keys, const std::vector<long>& queries);
+// K pairs with distinct keys drawn from {0..2K-1}, then K queries, each one of the keys, drawn
+// from the seed (reproducible: our own mapping of mt19937_64, core/random.hpp).
+CopySchedule random_recall_schedule(std::size_t pairs, std::uint64_t seed);
+
+// Parses "shift", "full", "reverse", "distance", "recall" with the sizes given (recall: L pairs
+// and L queries from the seed); UsageError otherwise.
+CopySchedule make_schedule(const std::string& kind, std::size_t copy_length, std::size_t shift, std::uint64_t seed = 1);
 
 }  // namespace freelunch::tasks

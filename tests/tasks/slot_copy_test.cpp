@@ -128,3 +128,19 @@ BOOST_AUTO_TEST_CASE(too_small_a_state_drops_the_later_sources) {
   BOOST_TEST(!SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, length + 3).first_inexact_output());
   BOOST_CHECK_THROW(SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, 0), UsageError);
 }
+
+// Associative recall: each query reads the last pair whose key matches; the slot layer copies it
+// exactly in exact arithmetic (several queries may read the same slot).
+BOOST_AUTO_TEST_CASE(associative_recall_schedule_and_copy) {
+  const CopySchedule s = associative_recall_schedule({7, 3, 9, 3}, {9, 3, 7});
+  BOOST_TEST(s.length == 7u);
+  BOOST_TEST((s.outputs == std::vector<std::size_t>{4, 5, 6}));
+  BOOST_TEST((s.sources == std::vector<std::size_t>{2, 3, 0}));  // token 3: the later pair
+  BOOST_TEST((s.input_positions == std::vector<bool>{true, true, true, true, false, false, false}));
+  BOOST_CHECK_THROW(associative_recall_schedule({1, 2}, {5}), UsageError);
+  const CopySchedule r = random_recall_schedule(32, testing::seed());
+  BOOST_TEST(r.outputs.size() == 32u);
+  BOOST_TEST((r.sources == random_recall_schedule(32, testing::seed()).sources));  // reproducible
+  for (auto split : {Compensation::query, Compensation::balanced})
+    BOOST_TEST(!SlotCopyLayer(r, Rational(9, 10), split).first_inexact_output().has_value());
+}
