@@ -58,8 +58,8 @@ struct T1Grid {
 };
 
 T1Grid grid_for(const ProofOptions& opt) {
-  if (opt.grid == freelunch::Grid::full) return {4096, 65536, 1024, {16, 64, 256}, 20, 10, {2, 4, 6, 8, 10, 12, 16}};
-  return {1024, 4096, 256, {16, 64}, 16, 8, {2, 4, 8, 12}};
+  if (opt.grid == freelunch::Grid::full) return {4096, 65536, 16384, {16, 64, 256}, 20, 10, {2, 4, 6, 8, 10, 12, 16}};
+  return {1024, 4096, 4096, {16, 64}, 16, 8, {2, 4, 8, 12}};
 }
 
 const std::vector<Rational>& t1a_decays() {
@@ -82,7 +82,7 @@ CheckResult largest_distance(const std::string& check, const Rational& a, const 
     using A = std::decay_t<decltype(ar)>;
     const std::size_t cap = A::is_exact ? g.distance_cap_exact : g.distance_cap;
     const auto s = tasks::largest_copying(ar, tasks::distance_schedule, a, Compensation::balanced, tasks::plus_minus_one(), cap, g.confirm, sem);
-    std::string detail = s.search.describe();
+    std::string detail = s.search.describe() + "; every d <= " + std::to_string(s.search.confirmed_up_to) + " evaluated";
     if (s.failure) detail += "; fails at d = " + std::to_string(s.search.largest ? *s.search.largest + 1 : 1) + ": " + s.failure_cause();
     json data = {{"decay", a.str()}, {"largest", s.search.largest ? json(*s.search.largest) : json(nullptr)},
                  {"reached_cap", s.search.reached_cap}, {"cap", cap}, {"confirmed_up_to", s.search.confirmed_up_to},
