@@ -1,0 +1,224 @@
+// T2 (THEORY §2; paper v2 Theorem 2, not in v1).
+//
+// Claim. A constant-size Transformer performs COPY with logarithmic score growth. Worst case form:
+// if the target logit exceeds all L - 1 others by a gap Δ, the target weight is at least
+// 1/(1 + (L - 1)e^(-Δ)); it is >= 1 - ε iff Δ >= Δ*(L, ε) = ln((L - 1)(1 - ε)/ε), which grows like
+// log L. Construction with constant dimension 3: keys k_j = (1, j, j^2), queries
+// q_i = β(-pos(i)^2, 2 pos(i), -1), so g_ij = -β (j - pos(i))^2: integer logits, the target is the
+// unique maximum, and the weight outside the target is at most 2e^(-β)/(1 - e^(-β)) whatever L
+// is. The logits are of size β L^2, so evaluating them needs about 2 log2 L + c significand bits.
+//
+// Construction (tasks/softmax_copy.hpp): β = 4, integer values in [-V, V] with V = 3; three
+// schedules with N = 2L steps: full copy of L tokens, shift by 1 over N = 2L, reverse of L tokens.
+// Inputs: integers uniform in [-3, 3] from the seed, plus, for every checked row, the row's worst
+// case (+V at the target, -V at every other input) and its negation. Rows: every row when a
+// schedule has at most 512 outputs (L <= 256), otherwise a fixed sample of about 30 (first 8,
+// last 8, the 8 hardest, 16 evenly spaced), named in each result.
+//
+// Checks.
+// (1) Threshold, certified in intervalP: for L = 2, 4, ..., 2^20 and ε in {1/2, 10^-3, 10^-9},
+//     enclose Δ*, then with all competitors at gap exactly Δ the target weight is >= 1 - ε at
+//     Δ = (upper end) + 10^-6 and < 1 - ε at Δ = (lower end) - 10^-6 (rationals outside the
+//     enclosure).
+// (2) The construction's margin, certified in intervalP: 2V · 2e^(-β)/(1 - e^(-β)) < 1/2, which
+//     bounds the copy error of every row for every L in exact real arithmetic.
+// (3) In `exact`, the logits computed from the keys and queries equal -β (j - pos(i))^2.
+// (4) Decoded COPY, per arithmetic and L = 2, ..., 2^10 (quick) or 2^14 (full): certified in
+//     intervalP (for all inputs in [-V, V], by linearity in u), "holds numerically" in the others.
+// (5) The least precision P*(L) in mpfrP, P = 4..64, at which the three inputs of every checked
+//     row still decode, for L = 2^4, ..., 2^10 (quick) or 2^14 (full), and the least-squares slope
+//     of P* against log2 L (THEORY predicts about 2).
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/deviation.hpp"
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "core/proof.hpp"
+#include "tasks/precision_search.hpp"
+#include "tasks/softmax_copy.hpp"
+#include "tasks/softmax_copy_eval.hpp"
+#include "tasks/softmax_copy_table.hpp"
+#include "tasks/softmax_threshold.hpp"
+
+namespace freelunch::proofs {
+namespace {
+
+using tasks::SoftmaxCopyLayer;
+
+constexpr long kBeta = 4;
+constexpr long kBound = 3;                 // values in [-V, V]
+constexpr std::size_t kAllRowsUpTo = 512;  // more outputs than this: a row sample
+constexpr long kLowestP = 4, kHighestP = 64, kConfirmWindow = 8;
+
+const std::vector<std::string>& schedule_kinds() {
+  static const std::vector<std::string> kinds = {"full", "shift", "reverse"};
+  return kinds;
+}
+
+tasks::CopySchedule schedule(const std::string& kind, std::size_t length) {
+  if (kind == "shift") return tasks::shift_schedule(2 * length, 1);
+  return tasks::make_schedule(kind, length, 0);
+}
+
+std::vector<std::size_t> powers_of_two(unsigned from, unsigned to) {
+  std::vector<std::size_t> out;
+  for (unsigned e = from; e <= to; ++e) out.push_back(std::size_t{1} << e);
+  return out;
+}
+
+// One construction instance: the layer, its input from the seed, its checked rows.
+struct Instance {
+  std::string kind;
+  std::size_t length;
+  SoftmaxCopyLayer layer;
+  std::vector<long> inputs;
+  tasks::RowSample rows;
+
+  Instance(const std::string& k, std::size_t l, std::uint64_t seed)
+      : kind(k), length(l), layer(schedule(k, l), kBeta), inputs(tasks::random_integer_inputs(layer.schedule(), kBound, seed * 1000003 + l)),
+        rows(tasks::sample_rows(layer.schedule(), kAllRowsUpTo)) {}
+  nlohmann::json data() const { return {{"schedule", kind}, {"L", length}, {"beta", kBeta}, {"V", kBound}, {"rows", rows.outputs.size()}}; }
+};
+
+CheckResult threshold(const arith::Precision& prec, std::uint64_t length, const Rational& eps, const models::RoundingSemantics& sem) {
+  const arith::IntervalArith ar(std::get<arith::IntervalSpec>(prec.spec).precision);
+  const tasks::ThresholdCertificate c = tasks::certify_gap_threshold(ar, length, eps, Rational(1, 1000000));
+  return {"w >= 1-eps just above Delta*, < 1-eps just below", "L=" + std::to_string(length) + " eps=" + eps.str(), ar.name(),
+          sem.to_string(), c.verified() ? Verdict::verified : Verdict::fails, c.describe(),
+          {{"L", length}, {"eps", eps.str()}, {"lower", c.lower.str()}, {"upper", c.upper.str()}, {"above", c.above.str()},
+           {"below", c.below.str()}}};
+}
+
+CheckResult margin(const arith::Precision& prec, const models::RoundingSemantics& sem) {
+  const arith::IntervalArith ar(std::get<arith::IntervalSpec>(prec.spec).precision);
+  const arith::Interval e = ar.exp(ar.from_int(-kBeta));
+  const arith::Interval bound = ar.from_int(2 * kBound) * (ar.from_int(2) * e / (ar.from_int(1) - e));
+  const bool ok = (bound < ar.from_rational(Rational(1, 2))).is_true();
+  return {"2V 2e^-beta/(1-e^-beta) < 1/2 (copy error bound, every L)", "beta=" + std::to_string(kBeta) + " V=" + std::to_string(kBound),
+          ar.name(), sem.to_string(), ok ? Verdict::verified : Verdict::fails,
+          "bound <= " + short_decimal(ar.upper(bound)) + (ok ? " < 1/2" : ", not certified below 1/2"),
+          {{"beta", kBeta}, {"V", kBound}, {"upper", ar.upper(bound).str()}}};
+}
+
+CheckResult exact_logits(const Instance& inst, const models::RoundingSemantics& sem) {
+  const auto wrong = arith::run_exact(
+      [&](const auto& ar) { return tasks::first_wrong_logit(ar, inst.layer, inst.rows.outputs, sem); });
+  const std::string detail = wrong ? "output " + std::to_string(wrong->first + 1) + ", step " + std::to_string(wrong->second + 1) + " differs"
+                                   : "integer logits, target the unique maximum; " + inst.rows.describe();
+  return {"logits = -beta (j - pos)^2", inst.layer.schedule().name, "exact", sem.to_string(), wrong ? Verdict::fails : Verdict::verified,
+          detail, inst.data()};
+}
+
+CheckResult decoded_copy(const Instance& inst, const arith::Precision& prec, const models::RoundingSemantics& sem) {
+  return arith::with_arithmetic(prec, [&](const auto& ar) -> CheckResult {
+    using A = std::decay_t<decltype(ar)>;
+    if constexpr (arith::TranscendentalArithmetic<A>) {
+      const tasks::CopyOutcome o = tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, inst.rows.outputs, sem, false);
+      const Verdict pass = A::is_certified ? Verdict::verified : Verdict::holds_numerically;
+      const std::string values = "[-" + std::to_string(kBound) + "," + std::to_string(kBound) + "]";
+      const std::string scope = A::is_certified ? "; for all inputs in " + values + " (worst cases enclosed), " : "; random input and two worst cases, ";
+      CheckResult r{"decoded COPY", inst.layer.schedule().name, ar.name(), sem.to_string(), o.copies() ? pass : Verdict::fails,
+                    o.describe() + scope + inst.rows.describe(), inst.data()};
+      r.data["copies"] = o.copies();
+      return r;
+    } else {
+      return {"decoded COPY", inst.layer.schedule().name, ar.name(), sem.to_string(), Verdict::not_applicable,
+              "softmax needs exp; see the logit check and intervalP", inst.data()};
+    }
+  });
+}
+
+CheckResult least_precision(const Instance& inst, const models::RoundingSemantics& sem) {
+  const std::vector<std::size_t> order = tasks::hardest_first(inst.layer.schedule(), inst.rows.outputs);
+  const tasks::PrecisionSearch search = tasks::least_passing_precision(
+      [&](long p) {
+        const arith::MpfrArith ar(p);
+        return tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, order, sem, true).copies();
+      },
+      kLowestP, kHighestP, kConfirmWindow);
+  std::string detail = "P* = " + search.describe();
+  if (search.least && *search.least > kLowestP) {
+    // The failure below P*, reported at the first failing row in schedule order.
+    const arith::MpfrArith ar(*search.least - 1);
+    detail += "; " + ar.name() + " " + tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, inst.rows.outputs, sem, true).describe();
+  }
+  detail += "; " + inst.rows.describe();
+  CheckResult r{"least precision P* that copies", inst.layer.schedule().name, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP),
+                sem.to_string(), search.least ? Verdict::holds_numerically : Verdict::fails, detail, inst.data()};
+  r.data["P*"] = search.least ? nlohmann::json(*search.least) : nlohmann::json(nullptr);
+  r.data["confirmed_up_to"] = search.confirmed_up_to;
+  r.data["evaluations"] = search.evaluated.size();
+  return r;
+}
+
+// The least-squares slope of P* against log2 L, per schedule, from the search results.
+CheckResult slope(const std::string& kind, const std::vector<CheckResult>& results, const models::RoundingSemantics& sem) {
+  std::vector<std::pair<Rational, Rational>> points;
+  std::string values;
+  for (const CheckResult& r : results) {
+    if (r.check != "least precision P* that copies" || r.data["schedule"] != kind || r.data["P*"].is_null()) continue;
+    const std::size_t length = r.data["L"].get<std::size_t>();
+    unsigned log2 = 0;
+    while ((std::size_t{1} << (log2 + 1)) <= length) ++log2;
+    points.emplace_back(Rational(log2), Rational(r.data["P*"].get<long>()));
+    values += (values.empty() ? "" : ", ") + std::to_string(length) + ":" + std::to_string(r.data["P*"].get<long>());
+  }
+  const auto b = tasks::least_squares_slope(points);
+  CheckResult r{"slope of P* against log2 L", kind, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP), sem.to_string(),
+                Verdict::measured, (b ? short_decimal(*b < 0 ? Rational(-*b) : *b) : std::string("no fit")) + " bits per doubling of L (L:P* " + values + ")",
+                {{"schedule", kind}, {"slope", b ? b->str() : std::string()}, {"points", points.size()}}};
+  if (b) {
+    if (*b < 0) r.detail = "-" + r.detail;
+    r.magnitude = b->convert_to<double>();
+  }
+  return r;
+}
+
+ProofReport run(const ProofOptions& opt) {
+  const bool full = opt.grid == Grid::full;
+  const unsigned top = full ? 14 : 10;
+  const std::vector<std::size_t> lengths = powers_of_two(1, top), search_lengths = powers_of_two(4, top);
+  ProofReport report{"t2", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  report.scope = "threshold L in {2, ..., 2^20}, eps in {1/2, 1e-3, 1e-9}; construction beta=4, V=3, full/shift/reverse, L in {2, ..., 2^" +
+                 std::to_string(top) + "}, P* for L >= 16";
+
+  std::vector<Instance> instances;
+  for (const std::string& kind : schedule_kinds())
+    for (std::size_t length : lengths) instances.emplace_back(kind, length, opt.seed);
+
+  // Jobs: thresholds and margin (intervals), exact logits, decoded COPY per arithmetic, P* searches.
+  std::vector<std::function<CheckResult()>> jobs;
+  for (const arith::Precision& prec : opt.precisions) {
+    if (!std::holds_alternative<arith::IntervalSpec>(prec.spec)) continue;
+    for (std::size_t length : powers_of_two(1, 20))
+      for (const Rational& eps : {Rational(1, 2), Rational(1, 1000), Rational(1, 1000000000)})
+        jobs.push_back([&, prec, length, eps] { return threshold(prec, length, eps, opt.semantics); });
+    jobs.push_back([&, prec] { return margin(prec, opt.semantics); });
+  }
+  for (const arith::Precision& prec : opt.precisions)
+    for (const Instance& inst : instances) {
+      const Instance* ip = &inst;
+      if (std::holds_alternative<arith::ExactSpec>(prec.spec)) jobs.push_back([&, ip] { return exact_logits(*ip, opt.semantics); });
+      else jobs.push_back([&, prec, ip] { return decoded_copy(*ip, prec, opt.semantics); });
+    }
+  for (const Instance& inst : instances) {
+    const Instance* ip = &inst;
+    if (inst.length >= search_lengths.front()) jobs.push_back([&, ip] { return least_precision(*ip, opt.semantics); });
+  }
+
+  Progress progress("t2", jobs.size(), opt.progress);
+  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
+                                             [&](std::size_t done) { progress.update(done); });
+  progress.finish();
+  for (const std::string& kind : schedule_kinds()) report.results.push_back(slope(kind, report.results, opt.semantics));
+  report.tables.push_back({"t2-precision.tex", tasks::t2_precision_table(report, opt.precisions, schedule_kinds())});
+  return report;
+}
+
+}  // namespace
+
+ProofReport run_t2(const ProofOptions& opt) { return run(opt); }
+
+}  // namespace freelunch::proofs
