@@ -24,10 +24,15 @@
 //     bounds the copy error of every row for every L in exact real arithmetic.
 // (3) In `exact`, the logits computed from the keys and queries equal -β (j - pos(i))^2.
 // (4) Decoded COPY, per arithmetic and L = 2, ..., 2^10 (quick) or 2^14 (full): certified in
-//     intervalP (for all inputs in [-V, V], by linearity in u), "holds numerically" in the others.
+//     intervalP (for all inputs in [-V, V], by linearity in u). In rounded arithmetics (formats,
+//     mpfrP, fixed point) where it holds is a measurement: the largest L of the grid up to which
+//     every L copies, and the first failing L with its first failing row.
 // (5) The least precision P*(L) in mpfrP, P = 4..64, at which the three inputs of every checked
-//     row still decode, for L = 2^4, ..., 2^10 (quick) or 2^14 (full), and the least-squares slope
-//     of P* against log2 L (THEORY predicts about 2).
+//     row still decode, for L = 2^4, ..., 2^10 (quick) or 2^14 (full): bisection (rows hardest
+//     first, stopping at the first failing row), then every P in [P*, P* + 4] confirmed; and the
+//     least-squares slope of P* against log2 L (THEORY predicts about 2).
+#include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -50,7 +55,7 @@ using tasks::SoftmaxCopyLayer;
 constexpr long kBeta = 4;
 constexpr long kBound = 3;                 // values in [-V, V]
 constexpr std::size_t kAllRowsUpTo = 512;  // more outputs than this: a row sample
-constexpr long kLowestP = 4, kHighestP = 64, kConfirmWindow = 8;
+constexpr long kLowestP = 4, kHighestP = 64, kConfirmWindow = 4;
 
 const std::vector<std::string>& schedule_kinds() {
   static const std::vector<std::string> kinds = {"full", "shift", "reverse"};
@@ -115,13 +120,14 @@ CheckResult decoded_copy(const Instance& inst, const arith::Precision& prec, con
   return arith::with_arithmetic(prec, [&](const auto& ar) -> CheckResult {
     using A = std::decay_t<decltype(ar)>;
     if constexpr (arith::TranscendentalArithmetic<A>) {
-      const tasks::CopyOutcome o = tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, inst.rows.outputs, sem, false);
+      const tasks::CopyOutcome o = tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, inst.rows.outputs, sem, !A::is_certified);
       const Verdict pass = A::is_certified ? Verdict::verified : Verdict::holds_numerically;
       const std::string values = "[-" + std::to_string(kBound) + "," + std::to_string(kBound) + "]";
       const std::string scope = A::is_certified ? "; for all inputs in " + values + " (worst cases enclosed), " : "; random input and two worst cases, ";
       CheckResult r{"decoded COPY", inst.layer.schedule().name, ar.name(), sem.to_string(), o.copies() ? pass : Verdict::fails,
                     o.describe() + scope + inst.rows.describe(), inst.data()};
       r.data["copies"] = o.copies();
+      r.data["certified"] = A::is_certified;
       return r;
     } else {
       return {"decoded COPY", inst.layer.schedule().name, ar.name(), sem.to_string(), Verdict::not_applicable,
@@ -132,18 +138,16 @@ CheckResult decoded_copy(const Instance& inst, const arith::Precision& prec, con
 
 CheckResult least_precision(const Instance& inst, const models::RoundingSemantics& sem) {
   const std::vector<std::size_t> order = tasks::hardest_first(inst.layer.schedule(), inst.rows.outputs);
+  std::map<long, tasks::CopyOutcome> outcomes;
   const tasks::PrecisionSearch search = tasks::least_passing_precision(
       [&](long p) {
         const arith::MpfrArith ar(p);
-        return tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, order, sem, true).copies();
+        return outcomes.emplace(p, tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, order, sem, true)).first->second.copies();
       },
       kLowestP, kHighestP, kConfirmWindow);
   std::string detail = "P* = " + search.describe();
-  if (search.least && *search.least > kLowestP) {
-    // The failure below P*, reported at the first failing row in schedule order.
-    const arith::MpfrArith ar(*search.least - 1);
-    detail += "; " + ar.name() + " " + tasks::evaluate_softmax_copy(ar, inst.layer, inst.inputs, kBound, inst.rows.outputs, sem, true).describe();
-  }
+  if (search.least && *search.least > kLowestP)  // the failure below P*, at the first failing row, hardest rows first
+    detail += "; mpfr" + std::to_string(*search.least - 1) + " " + outcomes.at(*search.least - 1).describe() + " (rows hardest first)";
   detail += "; " + inst.rows.describe();
   CheckResult r{"least precision P* that copies", inst.layer.schedule().name, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP),
                 sem.to_string(), search.least ? Verdict::holds_numerically : Verdict::fails, detail, inst.data()};
@@ -174,6 +178,51 @@ CheckResult slope(const std::string& kind, const std::vector<CheckResult>& resul
     r.magnitude = b->convert_to<double>();
   }
   return r;
+}
+
+// Rounded arithmetics: where decoded COPY holds is a measurement, not the claim. The per-L results
+// of one (arithmetic, schedule) become one: the largest L of the grid up to which every L copies,
+// the first failing L with its first failing row, and every L's outcome in the data.
+std::vector<CheckResult> largest_copying_lengths(std::vector<CheckResult> results) {
+  std::vector<CheckResult> out;
+  std::vector<std::pair<std::string, std::string>> order;
+  std::map<std::pair<std::string, std::string>, std::vector<const CheckResult*>> groups;
+  for (const CheckResult& r : results) {
+    if (r.check != "decoded COPY" || !r.data.contains("certified") || r.data["certified"].get<bool>()) continue;
+    const auto key = std::make_pair(r.precision, r.data["schedule"].get<std::string>());
+    if (!groups.count(key)) order.push_back(key);
+    groups[key].push_back(&r);
+  }
+  for (const CheckResult& r : results)
+    if (r.check != "decoded COPY" || !r.data.contains("certified") || r.data["certified"].get<bool>()) out.push_back(r);
+  for (const auto& key : order) {
+    const std::vector<const CheckResult*>& g = groups[key];
+    std::optional<std::size_t> largest;
+    const CheckResult* first_failure = nullptr;
+    bool copies_again = false;
+    nlohmann::json per_length = nlohmann::json::array();
+    for (const CheckResult* r : g) {
+      const std::size_t length = r->data["L"].get<std::size_t>();
+      const bool copies = r->data["copies"].get<bool>();
+      per_length.push_back({{"L", length}, {"copies", copies}, {"detail", r->detail}});
+      if (!copies && !first_failure) first_failure = r;
+      else if (copies && !first_failure) largest = length;
+      else if (copies) copies_again = true;
+    }
+    std::string detail = largest ? std::to_string(*largest) : std::string("none");
+    if (first_failure) {
+      detail += "; fails at L = " + std::to_string(first_failure->data["L"].get<std::size_t>()) + ": " + first_failure->detail;
+      if (copies_again) detail += "; copies again at a larger L";
+    } else {
+      detail += " (every L of the grid copies)";
+    }
+    CheckResult r{"largest L that copies", key.second, key.first, g.front()->semantics, Verdict::measured, detail,
+                  {{"schedule", key.second}, {"largest", largest ? nlohmann::json(*largest) : nlohmann::json(nullptr)},
+                   {"per_L", per_length}}};
+    r.magnitude = largest ? static_cast<double>(*largest) : 0;
+    out.push_back(r);
+  }
+  return out;
 }
 
 ProofReport run(const ProofOptions& opt) {
@@ -212,6 +261,7 @@ ProofReport run(const ProofOptions& opt) {
   report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
                                              [&](std::size_t done) { progress.update(done); });
   progress.finish();
+  report.results = largest_copying_lengths(std::move(report.results));
   for (const std::string& kind : schedule_kinds()) report.results.push_back(slope(kind, report.results, opt.semantics));
   report.tables.push_back({"t2-precision.tex", tasks::t2_precision_table(report, opt.precisions, schedule_kinds())});
   return report;

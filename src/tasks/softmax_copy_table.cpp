@@ -50,6 +50,17 @@ output::LatexTable t2_precision_table(const ProofReport& report, const std::vect
       semantics = r.semantics;
     }
   }
+  for (const CheckResult& r : report.results) {
+    if (r.check != "largest L that copies" || !r.data.contains("per_L")) continue;
+    const std::string kind = r.data["schedule"].get<std::string>();
+    for (const auto& entry : r.data["per_L"]) {
+      const std::size_t length = entry["L"].get<std::size_t>();
+      lengths.insert(length);
+      ++seen[{length, r.precision}];
+      if (entry["copies"].get<bool>()) ok[{length, r.precision}].push_back(kind);
+    }
+    semantics = r.semantics;
+  }
   for (std::size_t length : lengths) {
     std::vector<std::string> row{std::to_string(length)};
     for (const std::string& kind : schedule_kinds) {

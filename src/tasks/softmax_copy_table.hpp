@@ -12,8 +12,9 @@
 
 namespace freelunch::tasks {
 
-// Reads the results "least precision P* that copies", "decoded COPY" and "slope of P* against
-// log2 L" (data: schedule, L, P*, copies, slope); other results are ignored.
+// Reads the results "least precision P* that copies" (data: schedule, L, P*), "decoded COPY"
+// (schedule, L, copies), "largest L that copies" (schedule, per_L: [{L, copies}]) and "slope of P*
+// against log2 L" (schedule; the cell is the detail's first word); other results are ignored.
 output::LatexTable t2_precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions,
                                       const std::vector<std::string>& schedule_kinds);
 
