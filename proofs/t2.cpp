@@ -231,7 +231,7 @@ ProofReport run(const ProofOptions& opt) {
   const std::vector<std::size_t> lengths = powers_of_two(1, top), search_lengths = powers_of_two(4, top);
   ProofReport report{"t2", "", to_string(opt.grid), "", opt.seed, {}, {}};
   report.scope = "threshold L in {2, ..., 2^20}, eps in {1/2, 1e-3, 1e-9}; construction beta=4, V=3, full/shift/reverse, L in {2, ..., 2^" +
-                 std::to_string(top) + "}, P* for L >= 16";
+                 std::to_string(top) + "}; P* (numerical) for L in {16, ..., 2^" + std::to_string(top) + "}";
 
   std::vector<Instance> instances;
   for (const std::string& kind : schedule_kinds())
