@@ -15,7 +15,8 @@ output::LatexTable t2_precision_table(const ProofReport& report, const std::vect
               "integer values in [-3, 3], N = 2L steps). P*: the least significand width P of mpfrP (P = 4..64) at which "
               "every checked row decodes its random input and its two worst cases, per schedule; the last row is the "
               "least-squares slope of P* against log2 L (THEORY: about 2). Per arithmetic: the schedules that decode at "
-              "that L (intervals: certified for all inputs in [-3, 3]; rounded formats: holds numerically). For L > 256 "
+              "that L (intervals: certified for all inputs in [-3, 3]; rounded arithmetics: measured on the random input and "
+              "the worst cases). For L > 256 "
               "a fixed sample of about 30 rows is checked (first 8, last 8, the 8 hardest, 16 evenly spaced).";
   t.label = "tab:t2-precision";
   t.header = {"L"};
