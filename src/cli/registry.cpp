@@ -8,6 +8,7 @@
 namespace freelunch::proofs {
 ProofReport run_l1(const ProofOptions& options);
 ProofReport run_t1(const ProofOptions& options);
+ProofReport run_t2(const ProofOptions& options);
 ProofReport run_t3(const ProofOptions& options);
 }
 
@@ -22,7 +23,8 @@ const std::vector<ProofEntry>& proof_registry() {
        "constant-size Mamba has a COPY bottleneck: magnitude (finite range), rank (every arithmetic), information (finite precision)",
        proofs::run_t1, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8"},
       {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
-       "a constant-size Transformer performs COPY with logarithmic score growth", {}, ""},
+       "a constant-size Transformer performs COPY with logarithmic score growth", proofs::run_t2,
+       "exact,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3"},
       {"t3", "Thm 3", "Thm 2", "Mamba with state linear in the length copies exactly",
        "Mamba whose state grows linearly with the length performs COPY exactly", proofs::run_t3,
        "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16,fix8.8"},
