@@ -30,6 +30,14 @@ concept Arithmetic = requires(const A& ar, const typename A::value_type& x, cons
   { -x } -> std::same_as<typename A::value_type>;
 };
 
+// Optional: ar.add_product(acc, x, y) does acc += x * y with the same two roundings (product,
+// then sum) and the same flags, in place. models::dot uses it when present; default: the
+// operators.
+template <class A>
+concept HasAddProduct = Arithmetic<A> && requires(const A& ar, typename A::value_type& acc, const typename A::value_type& x) {
+  ar.add_product(acc, x, x);
+};
+
 // Point arithmetics (exact or rounded) report the exact value of each result.
 template <class A>
 concept PointArithmetic = Arithmetic<A> && requires(const A& ar, const typename A::value_type& x) {

@@ -52,9 +52,15 @@ class Dyadic {
   friend Dyadic operator*(const Dyadic& a, const Dyadic& b) { return {a.m_ * b.m_, a.e_ + b.e_}; }
   friend Dyadic operator/(const Dyadic& a, const Dyadic& b);  // throws NotDyadic unless b = +-2^k
   friend Dyadic operator-(const Dyadic& a) { return {-a.m_, a.e_}; }
-  Dyadic& operator+=(const Dyadic& b) { return *this = *this + b; }
-  Dyadic& operator-=(const Dyadic& b) { return *this = *this - b; }
-  Dyadic& operator*=(const Dyadic& b) { return *this = *this * b; }
+  // In place: the mantissa keeps its allocation (no temporary); the same value and the same
+  // representation (the smaller exponent) as *this = *this op b.
+  Dyadic& operator+=(const Dyadic& b);
+  Dyadic& operator-=(const Dyadic& b);
+  Dyadic& operator*=(const Dyadic& b) {
+    m_ *= b.m_;
+    e_ += b.e_;
+    return *this;
+  }
   friend int compare(const Dyadic& a, const Dyadic& b);
   friend bool operator<(const Dyadic& a, const Dyadic& b) { return compare(a, b) < 0; }
   friend bool operator>(const Dyadic& a, const Dyadic& b) { return compare(a, b) > 0; }
@@ -63,6 +69,11 @@ class Dyadic {
   friend bool operator==(const Dyadic& a, const Dyadic& b) { return compare(a, b) == 0; }
 
  private:
+  friend class DyadicArith;
+  // *this += (negate ? -m : m) 2^e in place, on the smaller exponent. When e > e_, m shifted
+  // to e_ is formed in `shifted` first (which may be m itself). m may be m_.
+  void add_scaled(const Integer& m, long e, bool negate, Integer& shifted);
+
   Integer m_ = 0;
   long e_ = 0;
 };
@@ -84,6 +95,9 @@ class DyadicArith {
   Dyadic abs(const Dyadic& x) const { return x.mantissa() < 0 ? -x : x; }
   Dyadic max(const Dyadic& a, const Dyadic& b) const { return a < b ? b : a; }
   Dyadic min(const Dyadic& a, const Dyadic& b) const { return b < a ? b : a; }
+  // acc += x * y in place, the product formed in a per-thread scratch integer (no temporary).
+  // Used by models::dot.
+  void add_product(Dyadic& acc, const Dyadic& x, const Dyadic& y) const;
 };
 
 // Runs f(arith) on DyadicArith, and on RationalArith if that threw NotDyadic. f must be free of

@@ -29,6 +29,8 @@ enum class Flag : unsigned {
 class Flags {
  public:
   void raise(Flag f) { bits_ |= static_cast<unsigned>(f); }
+  // Raises f when `condition` holds, without a branch.
+  void raise_if(Flag f, bool condition) { bits_ |= static_cast<unsigned>(f) * static_cast<unsigned>(condition); }
   void raise_all(Flags other) { bits_ |= other.bits_; }
   bool test(Flag f) const { return (bits_ & static_cast<unsigned>(f)) != 0; }
   unsigned bits() const { return bits_; }

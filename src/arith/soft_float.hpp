@@ -8,7 +8,9 @@
 // exp and log are correctly rounded too, through MPFR (soft_float.cpp).
 // Tested bit for bit against native double/float/_Float16 and against the MPFR path
 // (mpfr_arith.hpp); flags against the hardware's for fp32 and fp64.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "arith/errors.hpp"
@@ -54,8 +56,14 @@ class SoftFloatArith {
   static constexpr bool is_exact = false;
   static constexpr bool is_certified = false;
 
-  explicit SoftFloatArith(FpFormat fmt) : fmt_(std::move(fmt)) {
-    if (!fmt_.fits_double_fast_path() && !fmt_.is_binary64())
+  explicit SoftFloatArith(FpFormat fmt)
+      : fmt_(std::move(fmt)),
+        binary64_(fmt_.is_binary64()),
+        sums_exact_(!binary64_ && fmt_.emax() + 2 - fmt_.emin_subnormal() <= 53),
+        drop_(52 - fmt_.man_bits),
+        normal_biased_min_(static_cast<std::uint64_t>(fmt_.emin_normal() + 1023)),
+        max_finite_bits_(std::bit_cast<std::uint64_t>(fmt_.max_finite_double)) {
+    if (!fmt_.fits_double_fast_path() && !binary64_)
       throw UsageError("format " + fmt_.name + " does not fit the binary64 fast path; use its MPFR path");
   }
   SoftFloatArith(const SoftFloatArith&) = delete;  // values point at their context
@@ -88,9 +96,36 @@ class SoftFloatArith {
   SoftFloat max(const SoftFloat& a, const SoftFloat& b) const { return a < b ? b : a; }
   SoftFloat min(const SoftFloat& a, const SoftFloat& b) const { return b < a ? b : a; }
 
-  // Rounds an exact binary64 operation result (used by the operators).
+  bool is_binary64() const { return binary64_; }
+  // True when the binary64 sum of two values of the format is always exact: they are multiples
+  // of 2^emin_subnormal below 2^(emax+1) in magnitude, so their sum is k 2^emin_subnormal with
+  // |k| < 2^(emax + 2 - emin_subnormal) <= 2^53 (fp16, e5m2, e4m3; not bf16 or fp32). The sum
+  // then needs no error-free transformation.
+  bool sums_exact() const { return sums_exact_; }
+
+  // Rounds x, the binary64 result of an operation on values of the format, once to the format;
+  // is_exact() tells whether x is the operation's exact result and is called only when the
+  // rounding itself discards nothing. The same result and flags as round_double_to_format_lazy
+  // (fp_format.hpp), which it calls for what it does not handle inline: inline are the results
+  // in the format's normal binades that do not overflow (the pattern is rounded and one flag is
+  // set without a branch on the data) and zeros (exact: a zero sum or product of format values
+  // is exact); subnormal results, overflow, infinities and NaN go out of line.
   template <class IsExact>
   SoftFloat round(double x, IsExact&& is_exact) const {
+    if (binary64_) return {round_double_to_format(x, is_exact(), fmt_, flags_), this};
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    const std::uint64_t mag = bits & ~kSignBit;
+    // Normal in the format, and finite: emin_normal + 1023 <= biased exponent < 0x7ff.
+    if ((mag >> 52) - normal_biased_min_ < 0x7ff - normal_biased_min_) [[likely]] {
+      const std::uint64_t mask = (std::uint64_t{1} << drop_) - 1;
+      const std::uint64_t rounded = (mag + (mask >> 1) + ((mag >> drop_) & 1)) & ~mask;
+      if (rounded <= max_finite_bits_) [[likely]] {
+        flags_.raise_if(Flag::inexact, (mag & mask) != 0 || !is_exact());
+        return {std::bit_cast<double>(rounded | (bits & kSignBit)), this};
+      }
+    } else if (mag == 0) {
+      return {x, this};
+    }
     return {round_double_to_format_lazy(x, is_exact, fmt_, flags_), this};
   }
   // Flags for results that are NaN or infinite from finite operands.
@@ -108,7 +143,14 @@ class SoftFloatArith {
   template <class F>
   SoftFloat transcendental(F f, const SoftFloat& x) const;
 
+  static constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
+
   FpFormat fmt_;
+  bool binary64_;
+  bool sums_exact_;
+  int drop_;                          // 52 - M: bits a normal result drops
+  std::uint64_t normal_biased_min_;   // biased binary64 exponent of the format's smallest normal
+  std::uint64_t max_finite_bits_;     // the pattern of max_finite_double
   mutable Flags flags_;
 };
 
@@ -123,11 +165,13 @@ inline void SoftFloatArith::note_special(double r, double a, double b, bool divi
 inline SoftFloat operator+(const SoftFloat& a, const SoftFloat& b) {
   const double s = a.v_ + b.v_;
   if (!std::isfinite(s)) [[unlikely]] a.ctx_->note_special(s, a.v_, b.v_, false);
-  return a.ctx_->round(s, [&] {
-    const double bb = s - a.v_;  // TwoSum (Knuth): the rounding error of s is exactly err
-    const double err = (a.v_ - (s - bb)) + (b.v_ - bb);
-    return !std::isfinite(s) || err == 0;
-  });
+  if (a.ctx_->sums_exact()) return a.ctx_->round(s, [] { return true; });
+  // TwoSum (Knuth), computed before it is known to be needed: the rounding error of s is
+  // exactly err, and a branch-free test is cheaper than a mispredicted lazy one.
+  const double bb = s - a.v_;
+  const double err = (a.v_ - (s - bb)) + (b.v_ - bb);
+  const bool exact = !std::isfinite(s) || err == 0;
+  return a.ctx_->round(s, [exact] { return exact; });
 }
 
 inline SoftFloat operator-(const SoftFloat& a, const SoftFloat& b) { return a + (-b); }
@@ -142,7 +186,7 @@ inline bool finite_nonzero(double x) { return std::isfinite(x) && x != 0; }
 inline SoftFloat operator*(const SoftFloat& a, const SoftFloat& b) {
   const double p = a.v_ * b.v_;
   if (!std::isfinite(p)) [[unlikely]] a.ctx_->note_special(p, a.v_, b.v_, false);
-  const bool binary64 = a.ctx_->format().is_binary64();
+  const bool binary64 = a.ctx_->is_binary64();
   if (binary64 && std::fabs(p) < SoftFloatArith::kSmallBinary64 && detail::finite_nonzero(a.v_) && detail::finite_nonzero(b.v_))
       [[unlikely]]
     return a.ctx_->finish_small_binary64(p, a.v_, b.v_, false);
@@ -153,7 +197,7 @@ inline SoftFloat operator*(const SoftFloat& a, const SoftFloat& b) {
 inline SoftFloat operator/(const SoftFloat& a, const SoftFloat& b) {
   const double q = a.v_ / b.v_;
   if (!std::isfinite(q)) [[unlikely]] a.ctx_->note_special(q, a.v_, b.v_, true);
-  if (a.ctx_->format().is_binary64() && (std::fabs(q) < SoftFloatArith::kSmallBinary64 || std::fabs(a.v_) < SoftFloatArith::kSmallBinary64) &&
+  if (a.ctx_->is_binary64() && (std::fabs(q) < SoftFloatArith::kSmallBinary64 || std::fabs(a.v_) < SoftFloatArith::kSmallBinary64) &&
       detail::finite_nonzero(a.v_) && detail::finite_nonzero(b.v_) && std::isfinite(q)) [[unlikely]]
     return a.ctx_->finish_small_binary64(q, a.v_, b.v_, true);
   // x / inf = 0 is exact, but its residual fma(-0, inf, x) is NaN.

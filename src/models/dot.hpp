@@ -27,7 +27,7 @@ template <class V>
 V sum(std::span<const V> xs, const RoundingSemantics& sem) {
   if (sem.order == RoundingSemantics::Order::pairwise) return detail::sum_pairwise(xs);
   V acc = xs[0];
-  for (std::size_t i = 1; i < xs.size(); ++i) acc = acc + xs[i];
+  for (std::size_t i = 1; i < xs.size(); ++i) acc += xs[i];
   return acc;
 }
 
@@ -46,8 +46,16 @@ typename A::value_type dot(const A& ar, std::size_t n, X&& x, Y&& y, const Round
     }
   }
   if (sem.order == RoundingSemantics::Order::sequential) {
+    // acc += p is the one rounding of acc + p, in place (no temporary for the sum); an
+    // arithmetic with add_product also rounds the product without a temporary.
     V acc = x(0) * y(0);
-    for (std::size_t i = 1; i < n; ++i) acc = acc + x(i) * y(i);
+    for (std::size_t i = 1; i < n; ++i) {
+      if constexpr (arith::HasAddProduct<A>) {
+        ar.add_product(acc, x(i), y(i));
+      } else {
+        acc += x(i) * y(i);
+      }
+    }
     return acc;
   }
   std::vector<V> products;

@@ -140,3 +140,56 @@ BOOST_AUTO_TEST_CASE(run_exact_falls_back_to_rationals) {
     BOOST_TEST(path == (stay_dyadic ? "dyadic" : "rational"));
   }
 }
+
+BOOST_AUTO_TEST_CASE(in_place_dyadic_operations_equal_the_operators) {
+  // +=, -=, *= and DyadicArith::add_product (used by models::dot) work in place; they must give
+  // the value and the representation (mantissa and exponent: the smaller one) of the operators,
+  // with either exponent the larger, equal exponents, zeros, and aliasing (x += x, x -= x,
+  // add_product(x, x, x)).
+  const DyadicArith ar;
+  std::mt19937_64 rng(testing::seed() * 443u);
+  const auto random_value = [&] {
+    const long kind = static_cast<long>(testing::below(rng, 8));
+    const Integer m = kind == 0 ? Integer(0) : Integer(static_cast<long long>(testing::between(rng, -(1L << 62), 1L << 62)));
+    return Dyadic(m, kind == 1 ? 3 : testing::between(rng, -120, 120));  // unnormalised on purpose
+  };
+  const auto same = [](const Dyadic& a, const Dyadic& b) { return a.mantissa() == b.mantissa() && a.exponent() == b.exponent(); };
+  const std::uint64_t n = testing::iterations(20000);
+  std::uint64_t mismatches = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const Dyadic a = random_value();
+    const Dyadic b = random_value();
+    const Dyadic c = random_value();
+    Dyadic x = a;
+    x += b;
+    bool ok = same(x, a + b);
+    x = a;
+    x -= b;
+    ok = ok && same(x, a - b);
+    x = a;
+    x *= b;
+    ok = ok && same(x, a * b);
+    x = a;
+    ar.add_product(x, b, c);
+    ok = ok && same(x, a + b * c);
+    x = a;
+    x += x;
+    ok = ok && same(x, a + a);
+    x = a;
+    x -= x;
+    ok = ok && same(x, a - a);
+    x = a;
+    ar.add_product(x, x, x);
+    ok = ok && same(x, a + a * a);
+    // A chain, as in dot: the scratch integers carry no state from one call to the next.
+    Dyadic acc = a * b;
+    ar.add_product(acc, b, c);
+    ar.add_product(acc, c, a);
+    ok = ok && acc.to_rational() == a.to_rational() * b.to_rational() + b.to_rational() * c.to_rational() + c.to_rational() * a.to_rational();
+    if (!ok && ++mismatches <= 10)
+      BOOST_ERROR("seed " << testing::seed() << " iteration " << i << ": a = " << a.mantissa() << " 2^" << a.exponent() << ", b = " << b.mantissa()
+                          << " 2^" << b.exponent() << ", c = " << c.mantissa() << " 2^" << c.exponent());
+  }
+  BOOST_TEST_MESSAGE("dyadic: " << n << " random cases of in-place operations, " << mismatches << " mismatches");
+  BOOST_TEST(mismatches == 0u);
+}

@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <random>
+#include <vector>
 
 #include "arith/mpfr_arith.hpp"
 #include "arith/precision.hpp"
@@ -250,4 +253,185 @@ BOOST_AUTO_TEST_CASE(values_copy_move_and_alias) {
   BOOST_TEST(ar.to_rational(z) == Rational(36));
   z = z;
   BOOST_TEST(ar.to_rational(z) == Rational(36));
+}
+
+namespace {
+
+// A value of precision p holding a random number with p significant bits (1, p - 1 random bits,
+// plus one), scaled by 2^[-50, 50], random sign.
+MpfrValue random_value(const MpfrArith& ar, std::mt19937_64& rng) {
+  MpfrValue v = ar.make();
+  mpfr_set_ui(v.get(), 1, MPFR_RNDN);
+  for (long bit = 1; bit < ar.precision(); ++bit) {
+    mpfr_mul_2ui(v.get(), v.get(), 1, MPFR_RNDN);
+    if (testing::below(rng, 2) == 1) mpfr_add_ui(v.get(), v.get(), 1, MPFR_RNDN);
+  }
+  if (ar.precision() > 1) mpfr_add_ui(v.get(), v.get(), 1, MPFR_RNDN);  // exact: the last bit was 0 or 1
+  mpfr_div_2si(v.get(), v.get(), testing::between(rng, -50, 50), MPFR_RNDN);
+  if (testing::below(rng, 2) == 1) mpfr_neg(v.get(), v.get(), MPFR_RNDN);
+  return v;
+}
+
+bool same_value(const MpfrValue& a, const MpfrValue& b) {
+  return mpfr_get_prec(a.get()) == mpfr_get_prec(b.get()) && mpfr_equal_p(a.get(), b.get()) && mpfr_signbit(a.get()) == mpfr_signbit(b.get());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(inline_and_heap_values_copy_move_and_assign) {
+  // Precisions up to 2 limbs keep the significand inside the value (MPFR's custom interface),
+  // larger ones on the heap. Every copy, move and assignment between every pair of precisions,
+  // both storages and across the boundary, gives the source's precision, value and context;
+  // under the sanitizers an inline significand reaching mpfr_clear, mpfr_set_prec or mpfr_swap
+  // is a bad free or a leak.
+  const long inline_max = MpfrValue::kInlineLimbs * GMP_NUMB_BITS;
+  const std::vector<long> precisions = {MPFR_PREC_MIN, 2, 24, 53, 113, inline_max, inline_max + 1, 200, 1000};
+  std::vector<std::unique_ptr<MpfrArith>> contexts;
+  for (long p : precisions) contexts.push_back(std::make_unique<MpfrArith>(p));
+  std::mt19937_64 rng(testing::seed() * 1009u);
+  for (const auto& from : contexts) {
+    const MpfrValue source = random_value(*from, rng);
+    BOOST_TEST(source.is_inline() == (from->precision() <= inline_max), "precision " << from->precision());
+    const MpfrValue copy(source);
+    BOOST_TEST(same_value(copy, source));
+    BOOST_TEST(copy.is_inline() == source.is_inline());
+    MpfrValue moved_from(source);
+    const MpfrValue moved(std::move(moved_from));
+    BOOST_TEST(same_value(moved, source));
+    BOOST_TEST(moved.context() == from.get());
+    moved_from = source;  // a moved-from value can be assigned again
+    BOOST_TEST(same_value(moved_from, source));
+    for (const auto& to : contexts) {
+      MpfrValue target = random_value(*to, rng);
+      target = source;
+      BOOST_TEST(same_value(target, source), "copy-assign " << from->precision() << " to " << to->precision());
+      BOOST_TEST(target.context() == from.get());
+      BOOST_TEST(target.is_inline() == source.is_inline());
+      MpfrValue other = random_value(*to, rng);
+      MpfrValue temporary(source);
+      other = std::move(temporary);
+      BOOST_TEST(same_value(other, source), "move-assign " << from->precision() << " to " << to->precision());
+      BOOST_TEST(other.context() == from.get());
+      temporary = random_value(*to, rng);  // the moved-from value is usable
+      BOOST_TEST(mpfr_get_prec(temporary.get()) == to->precision());
+    }
+    // Self-assignment keeps the value (through a reference, so that it is not a compile-time
+    // self-move).
+    MpfrValue self(source);
+    MpfrValue& alias = self;
+    self = alias;
+    BOOST_TEST(same_value(self, source));
+    self = std::move(alias);
+    BOOST_TEST(same_value(self, source));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(values_survive_vector_growth_and_default_construction) {
+  // A vector relocates its elements by moving them: an inline significand must follow its value
+  // (the pointer inside the mpfr_t is the value's own storage, never the old element's).
+  for (const long p : {53L, 1000L}) {
+    const MpfrArith ar(p);
+    std::mt19937_64 rng(testing::seed() * 1013u + static_cast<std::uint64_t>(p));
+    std::vector<MpfrValue> values;
+    std::vector<Rational> expected;
+    for (int i = 0; i < 100; ++i) {
+      values.push_back(random_value(ar, rng));
+      expected.push_back(ar.to_rational(values.back()));
+    }
+    values.erase(values.begin() + 10);
+    expected.erase(expected.begin() + 10);
+    for (std::size_t i = 0; i < values.size(); ++i) BOOST_TEST(ar.to_rational(values[i]) == expected[i], "precision " << p << " index " << i);
+    for (const MpfrValue& v : values) BOOST_TEST(v.is_inline() == (p <= MpfrValue::kInlineLimbs * GMP_NUMB_BITS));
+  }
+  // A default value is +0 at the smallest precision, without context, and takes what it is
+  // assigned.
+  MpfrValue d;
+  BOOST_TEST((mpfr_zero_p(d.get()) && !mpfr_signbit(d.get()) && d.context() == nullptr));
+  const MpfrArith wide(500);
+  d = wide.from_int(7);
+  BOOST_TEST((mpfr_get_prec(d.get()) == 500 && wide.to_rational(d) == Rational(7) && d.context() == &wide));
+}
+
+BOOST_AUTO_TEST_CASE(in_place_operations_equal_the_operators) {
+  // acc += b, acc -= b, acc *= b and ar.add_product(acc, x, y) (used by models::dot) against
+  // acc = acc op b and acc = acc + x * y: the same value, sign, precision and flags (cleared
+  // before each), on random values and on the specials (inf - inf and 0 * inf are invalid, a NaN
+  // operand raises nothing), with aliasing (acc += acc, add_product(acc, acc, acc)). mpfr1000
+  // runs on heap values, the formats through mpfr_round_to_format.
+  std::vector<std::unique_ptr<MpfrArith>> contexts;
+  contexts.push_back(std::make_unique<MpfrArith>(113));
+  contexts.push_back(std::make_unique<MpfrArith>(1000));
+  contexts.push_back(std::make_unique<MpfrArith>(format("fp16")));
+  contexts.push_back(std::make_unique<MpfrArith>(format("e4m3")));
+  std::mt19937_64 rng(testing::seed() * 1019u);
+  const std::uint64_t n = testing::iterations(3000);
+  for (const auto& ctx : contexts) {
+    const MpfrArith& ar = *ctx;
+    std::vector<MpfrValue> pool;
+    for (int k = 0; k < 5; ++k) pool.push_back(ar.make());
+    mpfr_set_zero(pool[0].get(), 1);
+    mpfr_set_zero(pool[1].get(), -1);
+    mpfr_set_inf(pool[2].get(), 1);
+    mpfr_set_inf(pool[3].get(), -1);
+    mpfr_set_nan(pool[4].get());
+    const auto random_operand = [&] {
+      if (testing::below(rng, 8) == 0) return pool[testing::below(rng, pool.size())];
+      const Integer m(static_cast<long long>(testing::between(rng, -(1L << 40), 1L << 40)));
+      return ar.from_rational(Rational(m) * pow2(testing::between(rng, -45, 5)));
+    };
+    std::uint64_t mismatches = 0;
+    const auto check = [&](const char* what, std::uint64_t i, const MpfrValue& got, Flags got_flags, const MpfrValue& want, Flags want_flags) {
+      const bool same = (mpfr_nan_p(got.get()) && mpfr_nan_p(want.get()) && mpfr_get_prec(got.get()) == mpfr_get_prec(want.get())) ||
+                        same_value(got, want);
+      if ((same && got_flags == want_flags) || ++mismatches > 10) return;
+      BOOST_ERROR(ar.name() << " " << what << " seed " << testing::seed() << " iteration " << i << ": in place " << as_double(got) << " flags "
+                            << got_flags.to_string() << ", operators " << as_double(want) << " flags " << want_flags.to_string());
+    };
+    const auto flags_of = [&](auto&& f) {
+      ar.clear_flags();
+      f();
+      return ar.flags();
+    };
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const MpfrValue a = random_operand();
+      const MpfrValue b = random_operand();
+      const MpfrValue c = random_operand();
+      MpfrValue x(a), want;
+      Flags fx = flags_of([&] { x += b; });
+      Flags fw = flags_of([&] { want = a + b; });
+      check("+=", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { x -= b; });
+      fw = flags_of([&] { want = a - b; });
+      check("-=", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { x *= b; });
+      fw = flags_of([&] { want = a * b; });
+      check("*=", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { ar.add_product(x, b, c); });
+      fw = flags_of([&] { want = a + b * c; });
+      check("add_product", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { x += x; });
+      fw = flags_of([&] { want = a + a; });
+      check("x += x", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { ar.add_product(x, x, x); });
+      fw = flags_of([&] { want = a + a * a; });
+      check("add_product(x, x, x)", i, x, fx, want, fw);
+    }
+    BOOST_TEST_MESSAGE(ar.name() << ": " << n << " random cases of in-place operations, " << mismatches << " mismatches");
+    BOOST_TEST(mismatches == 0u);
+  }
+  // A value whose precision differs from its context's (built directly) is rounded to the
+  // context's precision, as the operator does.
+  const MpfrArith ar(113);
+  MpfrValue narrow(24, &ar);
+  mpfr_set_ui(narrow.get(), 3, MPFR_RNDN);
+  const MpfrValue third = ar.from_int(1) / ar.from_int(3);
+  const MpfrValue want = narrow + third;
+  narrow += third;
+  BOOST_TEST(same_value(narrow, want));
+  BOOST_TEST(mpfr_get_prec(narrow.get()) == 113);
 }

@@ -328,3 +328,31 @@ BOOST_AUTO_TEST_CASE(tininess_after_rounding_as_the_hardware_detects_it) {
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(sums_are_exact_in_binary64_where_the_context_says_so) {
+  // SoftFloatArith skips TwoSum when every binary64 sum of two format values is exact
+  // (sums_exact: exponent span plus precision fit 53 bits). Which formats claim it, and for the
+  // 8-bit ones every pair of finite values checked against the exact rational sum; fp16 on the
+  // extremes (largest plus smallest subnormal, the widest span).
+  for (const char* name : {"fp16", "e5m2", "e4m3", "f5.10"}) BOOST_TEST(SoftFloatArith(format(name)).sums_exact(), name);
+  for (const char* name : {"bf16", "fp32", "fp64", "f8.7"}) BOOST_TEST(!SoftFloatArith(format(name)).sums_exact(), name);
+  std::uint64_t checked = 0;
+  for (const char* name : {"e5m2", "e4m3"}) {
+    const FpFormat f = format(name);
+    for (std::uint64_t pa = 0; pa < 256; ++pa) {
+      for (std::uint64_t pb = 0; pb < 256; ++pb) {
+        const double a = testing::decode(pa, f);
+        const double b = testing::decode(pb, f);
+        if (!std::isfinite(a) || !std::isfinite(b)) continue;
+        BOOST_TEST((rational_from_double(a + b) == rational_from_double(a) + rational_from_double(b)), name << " " << a << " + " << b);
+        ++checked;
+      }
+    }
+  }
+  const FpFormat fp16 = format("fp16");
+  const double big = fp16.max_finite_double;
+  const double tiny = std::ldexp(1.0, fp16.emin_subnormal());
+  BOOST_TEST((rational_from_double(big + tiny) == rational_from_double(big) + rational_from_double(tiny)));
+  BOOST_TEST((rational_from_double(-big - tiny) == -(rational_from_double(big) + rational_from_double(tiny))));
+  BOOST_TEST(checked > 100'000u);
+}
