@@ -1,9 +1,11 @@
 # Runs `freelunch check` twice with different --jobs and compares the JSON lines byte for byte:
 # results must not depend on the number of threads (or on the run).
-#   cmake -DEXE=path -DWORK=dir -DID=l1 -P same_output.cmake
+#   cmake -DEXE=path -DWORK=dir -DID=l1 [-DEXTRA=--precision|exact,fp16] -P same_output.cmake
+# EXTRA: more arguments, separated by '|'.
 file(REMOVE_RECURSE ${WORK})
+string(REPLACE "|" ";" extra "${EXTRA}")
 foreach(jobs 1 2)
-  execute_process(COMMAND ${EXE} check ${ID} --quiet --jobs ${jobs} --out ${WORK}/out${jobs} --tables ${WORK}/tables${jobs}
+  execute_process(COMMAND ${EXE} check ${ID} --quiet --jobs ${jobs} --out ${WORK}/out${jobs} --tables ${WORK}/tables${jobs} ${extra}
                   RESULT_VARIABLE code OUTPUT_QUIET)
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "check ${ID} --jobs ${jobs} exited ${code}")
