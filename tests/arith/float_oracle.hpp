@@ -302,6 +302,18 @@ inline const char* op_name(Op op) {
   return names[static_cast<int>(op)];
 }
 
+// a op b in an arithmetic's value type (b ignored for sqrt): the library side of an oracle test.
+template <class Ar, class V>
+V apply(Op op, const Ar& ar, const V& a, const V& b) {
+  switch (op) {
+    case Op::add: return a + b;
+    case Op::sub: return a - b;
+    case Op::mul: return a * b;
+    case Op::div: return a / b;
+    default: return ar.sqrt(a);
+  }
+}
+
 // The IEEE-754 result of a op b (b ignored for sqrt) for format values a, b, with the special
 // cases written out: NaN propagation, infinities, signed zeros, and the exact result rounded
 // once by round_to_format. In FN style (no infinity) x/0 is NaN with divbyzero only.

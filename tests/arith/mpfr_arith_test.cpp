@@ -39,16 +39,6 @@ MpfrValue mpfr_value(const MpfrArith& ar, double x) {
 
 double as_double(const MpfrValue& v) { return mpfr_get_d(v.get(), MPFR_RNDN); }
 
-template <class Ar, class V>
-V apply(Op op, const Ar& ar, const V& a, const V& b) {
-  switch (op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::mul: return a * b;
-    case Op::div: return a / b;
-    default: return ar.sqrt(a);
-  }
-}
 
 // Both paths on one pair: reports a mismatch (the first ten of a run in full) and counts it.
 class PathComparison {

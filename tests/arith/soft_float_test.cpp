@@ -45,15 +45,6 @@ FpFormat format(const char* name) { return std::get<FloatSpec>(parse_precision(n
 
 constexpr Op kOps[] = {Op::add, Op::sub, Op::mul, Op::div, Op::sqrt};
 
-SoftFloat apply(Op op, const SoftFloatArith& ar, const SoftFloat& a, const SoftFloat& b) {
-  switch (op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::mul: return a * b;
-    case Op::div: return a / b;
-    default: return ar.sqrt(a);
-  }
-}
 
 // The hardware's sticky flags. On x86-64 float and double arithmetic is SSE, whose flags live
 // in MXCSR: reading and clearing them there skips the x87 environment that feclearexcept also

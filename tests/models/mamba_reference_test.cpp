@@ -26,6 +26,7 @@
 
 #include "arith/mpfr_guard.hpp"
 #include "arith/precision.hpp"
+#include "arith/scoped_mpfr.hpp"
 #include "core/random.hpp"
 #include "models/mamba_channel.hpp"
 
@@ -33,18 +34,7 @@ using namespace freelunch;
 
 namespace {
 
-// An mpfr_t owned by this scope.
-class Mpfr {
- public:
-  explicit Mpfr(mpfr_prec_t p) { mpfr_init2(x_, p); }
-  ~Mpfr() { mpfr_clear(x_); }
-  Mpfr(const Mpfr&) = delete;
-  Mpfr& operator=(const Mpfr&) = delete;
-  mpfr_ptr get() { return x_; }
-
- private:
-  mpfr_t x_;
-};
+using Mpfr = arith::ScopedMpfr;  // an mpfr_t owned by this scope
 
 // e^x correctly rounded to binary32 (nearest even, subnormals, overflow to +inf): MPFR at 24 bits
 // in binary32's exponent range [-148, 128], then mpfr_subnormalize (THEORY §1.4).
