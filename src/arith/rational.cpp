@@ -127,4 +127,11 @@ Rational pow(const Rational& q, unsigned long k) {
   return result;
 }
 
+Integer floor_rational(const Rational& q) {
+  const Integer n = boost::multiprecision::numerator(q), d = boost::multiprecision::denominator(q);
+  Integer f = n / d;  // truncates toward zero; d > 0
+  if (n < 0 && f * d != n) f -= 1;
+  return f;
+}
+
 }  // namespace freelunch

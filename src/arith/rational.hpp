@@ -29,6 +29,9 @@ bool is_dyadic(const Rational& q);
 // 2^e exactly, for any integer e.
 Rational pow2(long e);
 
+// The largest integer <= q.
+Integer floor_rational(const Rational& q);
+
 // q^k exactly, k >= 0.
 Rational pow(const Rational& q, unsigned long k);
 

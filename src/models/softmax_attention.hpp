@@ -4,7 +4,8 @@
 //   y_i = Σ_{j<=i} w_ij v_j.
 // Subtracting m_i changes nothing mathematically; in intervals m_i is an enclosure of the maximum
 // and the result still encloses the exact y_i. Needs exp: a usage error in `exact`.
-// Counters: the KV cache holds t (d_k + d_v) numbers at step t; multiply-adds t (d_k + d_v).
+// Counters: the KV cache holds t (d_k + d_v) numbers at step t; multiply-adds t (d_k + d_v)
+// (t: the positions attended, the window's size for sliding-window attention).
 #include <span>
 #include <vector>
 
@@ -19,15 +20,17 @@ struct SoftmaxAttention {
   linalg::Matrix<V> q, k, v;  // N x d_k, N x d_k, N x d_v
 };
 
-// Output row i (0-based) from the first i + 1 keys and values; the building block of generation.
+// Output row i (0-based) from the keys and values first..i (first > 0: sliding-window attention);
+// the building block of generation.
 template <arith::Arithmetic A>
 std::vector<typename A::value_type> softmax_attention_row(const A& ar, const SoftmaxAttention<typename A::value_type>& sa, std::size_t i,
-                                                          const RoundingSemantics& sem, Counters* counters = nullptr) {
+                                                          const RoundingSemantics& sem, Counters* counters = nullptr,
+                                                          std::size_t first = 0) {
   using V = typename A::value_type;
   if constexpr (arith::TranscendentalArithmetic<A>) {
     const std::size_t dk = sa.q.cols(), dv = sa.v.cols();
     std::vector<V> logits;
-    for (std::size_t j = 0; j <= i; ++j)
+    for (std::size_t j = first; j <= i; ++j)
       logits.push_back(dot(ar, dk, [&](std::size_t s) -> const V& { return sa.q(i, s); }, [&](std::size_t s) -> const V& { return sa.k(j, s); },
                            sem, counters));
     V top = logits[0];
@@ -37,9 +40,9 @@ std::vector<typename A::value_type> softmax_attention_row(const A& ar, const Sof
     const V total = sum(std::span<const V>(weights), sem);
     std::vector<V> y;
     for (std::size_t c = 0; c < dv; ++c)
-      y.push_back(dot(ar, i + 1, [&](std::size_t j) -> const V& { return weights[j]; }, [&](std::size_t j) -> const V& { return sa.v(j, c); },
-                      sem, counters) / total);
-    if (counters) counters->hold((i + 1) * (dk + dv));
+      y.push_back(dot(ar, i + 1 - first, [&](std::size_t j) -> const V& { return weights[j]; },
+                      [&](std::size_t j) -> const V& { return sa.v(first + j, c); }, sem, counters) / total);
+    if (counters) counters->hold((i + 1 - first) * (dk + dv));
     return y;
   } else {
     no_transcendental(ar, "softmax attention");

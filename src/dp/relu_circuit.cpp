@@ -1,0 +1,74 @@
+#include "dp/relu_circuit.hpp"
+
+#include <algorithm>
+
+#include "arith/errors.hpp"
+
+namespace freelunch::dp {
+
+std::size_t ReluCircuit::relu_units() const {
+  return static_cast<std::size_t>(std::count_if(nodes_.begin(), nodes_.end(), [](const Node& n) { return n.relu; }));
+}
+
+Wire ReluCircuit::add(Terms terms, Rational bias, bool relu) {
+  if (terms.empty()) throw UsageError("ReLU circuit: a node needs at least one term");
+  for (const auto& t : terms)
+    if (t.first >= wires()) throw UsageError("ReLU circuit: a node reads a later wire");
+  mul_adds_ += terms.size();
+  nodes_.push_back({std::move(terms), std::move(bias), relu});
+  return wires() - 1;
+}
+
+Wire ReluCircuit::affine(Terms terms, Rational bias) { return add(std::move(terms), std::move(bias), false); }
+Wire ReluCircuit::relu(Terms terms, Rational bias) { return add(std::move(terms), std::move(bias), true); }
+
+Wire ReluCircuit::max(Wire a, Wire b) {
+  const Wire r = relu({{b, 1}, {a, -1}});
+  return affine({{a, 1}, {r, 1}});
+}
+
+Wire ReluCircuit::at_least(Wire x, long k) {
+  const Wire hi = relu({{x, 1}}, Rational(1 - k));
+  const Wire lo = relu({{x, 1}}, Rational(-k));
+  return affine({{hi, 1}, {lo, -1}});
+}
+
+Wire ReluCircuit::step(Wire x, const Rational& threshold) {
+  const Wire hi = relu({{x, 2}}, Rational(1, 2) - 2 * threshold);
+  const Wire lo = relu({{x, 2}}, Rational(-1, 2) - 2 * threshold);
+  return affine({{hi, 1}, {lo, -1}});
+}
+
+Wire ReluCircuit::round(Wire x, long bound) {
+  // step_k(x) = relu(2 (x - (k - 1/2)) + 1/2) - relu(2 (x - (k - 1/2)) - 1/2): 0 below
+  // k - 3/4, 1 above k - 1/4; the staircase is -bound + Σ_{k=-bound+1}^{bound} step_k(x).
+  Terms sum;
+  for (long k = -bound + 1; k <= bound; ++k) {
+    const Rational threshold(2 * k - 1, 2);
+    sum.emplace_back(relu({{x, 2}}, Rational(1, 2) - 2 * threshold), 1);
+    sum.emplace_back(relu({{x, 2}}, Rational(-1, 2) - 2 * threshold), -1);
+  }
+  if (sum.empty()) return affine({{x, 0}}, Rational(-bound));  // bound 0: the constant 0
+  return affine(std::move(sum), Rational(-bound));
+}
+
+Wire ReluCircuit::mod(Wire x, long p, long hi) {
+  Terms terms{{x, 1}};
+  for (long k = 1; k * p <= hi; ++k) terms.emplace_back(at_least(x, k * p), -p);
+  return affine(std::move(terms));
+}
+
+std::vector<Rational> evaluate_exact(const ReluCircuit& c, const std::vector<Rational>& x) {
+  if (x.size() != c.inputs()) throw UsageError("ReLU circuit: wrong number of inputs");
+  std::vector<Rational> wire(x);
+  for (const auto& node : c.nodes()) {
+    Rational z = node.bias;
+    for (const auto& [w, q] : node.terms) z += q * wire[w];
+    wire.push_back(node.relu && z < 0 ? Rational(0) : z);
+  }
+  std::vector<Rational> out;
+  for (Wire w : c.outputs()) out.push_back(wire[w]);
+  return out;
+}
+
+}  // namespace freelunch::dp
