@@ -9,5 +9,6 @@ void setup_list(CLI::App& app);
 void setup_precisions(CLI::App& app);
 void setup_check(CLI::App& app, int& exit_code);
 void setup_copy(CLI::App& app, int& exit_code);
+void setup_cot(CLI::App& app, int& exit_code);
 
 }  // namespace freelunch::cli

@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
   freelunch::cli::setup_precisions(app);
   freelunch::cli::setup_check(app, exit_code);
   freelunch::cli::setup_copy(app, exit_code);
+  freelunch::cli::setup_cot(app, exit_code);
   return freelunch::cli::run_app(app, argc, argv, exit_code);
 }
