@@ -57,7 +57,9 @@ class Dyadic {
   Dyadic& operator+=(const Dyadic& b);
   Dyadic& operator-=(const Dyadic& b);
   Dyadic& operator*=(const Dyadic& b) {
-    m_ *= b.m_;
+    // A power of two (mantissa 1) only moves the exponent: decays a = 2^-e of long exact scans
+    // would otherwise copy a mantissa that grows with the length at every step.
+    if (b.m_ != 1) m_ *= b.m_;
     e_ += b.e_;
     return *this;
   }

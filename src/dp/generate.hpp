@@ -96,7 +96,8 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
     }
   }
 
-  std::optional<CompiledCircuit<V>> fixed_circuit;  // the same network at every step
+  std::optional<ReluCircuit> fixed_circuit_plain;    // the same network at every step (a prefix for LIS)
+  std::optional<CompiledCircuit<V>> fixed_circuit;
   auto convert = [&](const Rational& q) { return stored(ar, q, sem); };
   models::Counters counters;
   std::uint64_t before_step = 0;
@@ -118,7 +119,8 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
     // Generate dp(i) if t is the position before it.
     const std::size_t i = stream.step_at(t + 1);
     if (t + 1 >= length || i == 0) continue;
-    const std::vector<Dependency> deps = problem.dependencies(i);
+    // (LIS lists O(i) dependencies: not built when only counting.)
+    const std::vector<Dependency> deps = numeric || !problem.aggregates() ? problem.dependencies(i) : std::vector<Dependency>{};
     std::vector<V> fetched;
     fetched.reserve(deps.size());
     if (problem.aggregates() && model.kind == ModelKind::mamba_general) {
@@ -132,19 +134,23 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
       }
     }
 
-    std::optional<CompiledCircuit<V>> step_circuit;
-    const ReluCircuit circuit = problem.aggregates() || !fixed_circuit ? problem.transition(i, steps) : ReluCircuit(0);
-    if (!problem.aggregates() && !fixed_circuit) fixed_circuit = compile(ar, circuit, convert);
-    out.counters.relu_units = problem.aggregates() || i == 1 ? circuit.relu_units() : out.counters.relu_units;
+    // The transition: one network for every step, or, for LIS, the prefix of one network.
+    if (!fixed_circuit_plain) {
+      fixed_circuit_plain.emplace(problem.aggregates() ? problem.lis_network(steps, steps) : problem.transition(1, steps));
+      if (numeric) fixed_circuit = compile(ar, *fixed_circuit_plain, convert);
+    }
+    const ReluCircuit& plain = *fixed_circuit_plain;
+    const std::size_t output = problem.aggregates() ? i - 1 : 0;
+    const std::size_t last_node = *plain.output_node(output);
+    out.counters.relu_units = plain.relu_units_through(last_node);
     const long expected = out.expected[i - 1];
     detail::Readout r;
     if (numeric) {
-      if (problem.aggregates()) step_circuit = compile(ar, circuit, convert);
-      const CompiledCircuit<V>& net = problem.aggregates() ? *step_circuit : *fixed_circuit;
-      const V y = evaluate(ar, net, std::span<const V>(fetched), sem, &counters)[0];
+      const V y = problem.aggregates() ? evaluate_prefix(ar, *fixed_circuit, std::span<const V>(fetched), output, sem, &counters)
+                                       : evaluate(ar, *fixed_circuit, std::span<const V>(fetched), sem, &counters)[0];
       r = detail::read_out(ar, y, bound);
     } else {
-      counters.mul_adds += problem.aggregates() ? circuit.mul_adds() : fixed_circuit->mul_adds;
+      counters.mul_adds += plain.mul_adds_through(last_node);
       r.token = expected;
     }
     out.cot.push_back(r.token);

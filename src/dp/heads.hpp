@@ -55,6 +55,13 @@ class SsmChannel {
     if (!numeric_) return;
     const std::size_t target = slot(t);
     const V key = power(cyclic_ ? 0 : -kappa_[t]);
+    if constexpr (A::is_exact) {
+      // Exact: every semantics gives the same value, and the zero terms b_s u (s != target) add
+      // nothing; skip them (they are counted above all the same).
+      for (V& x : h_) x *= decay_;
+      h_[target] += key * u;
+      return;
+    }
     for (std::size_t s = 0; s < n_; ++s) {
       const V& b = s == target ? key : zero_;
       h_[s] = models::dot(ar_, 2, [&](std::size_t i) -> const V& { return i == 0 ? decay_ : b; },
@@ -68,6 +75,7 @@ class SsmChannel {
     if (!numeric_) return zero_;
     const std::size_t target = slot(j);
     const V q = query(t, j);
+    if constexpr (A::is_exact) return q * h_[target];  // the other terms are exactly 0
     return models::dot(ar_, n_, [&](std::size_t s) -> const V& { return s == target ? q : zero_; },
                        [&](std::size_t s) -> const V& { return h_[s]; }, sem_);
   }

@@ -121,6 +121,29 @@ std::vector<Dependency> Problem::dependencies(std::size_t step) const {
   return {};
 }
 
+// LIS steps 1..last as one network with an output per step (output k - 1 is dp(k)), inputs as
+// the dependencies of step `last`: s_i, then (s_j, dp(j)) for j = 1..last-1. With V = the value
+// bound, candidate j is relu(dp(j) + 1 - (V + 1)(1 - [s_i - s_j >= 1])): dp(j) + 1 when s_j < s_i,
+// 0 otherwise; m_0 = 1 and m_j = max(m_(j-1), candidate j), so m_(i-1) = 1 + the largest dp(j)
+// with s_j < s_i, which is dp(i). s_i is rounded once; s_i - s_j is then within 1/4 of an integer
+// and the comparison is the robust step at 1/2, so s_j needs no staircase of its own. The nodes
+// of step i come before those of step i + 1: the network of step i is a prefix of this one.
+ReluCircuit Problem::lis_network(std::size_t last, std::size_t length) const {
+  const std::size_t arity = 2 * last - 1;
+  const Rational big(value_bound(length) + 1);
+  ReluCircuit c(arity);
+  const Wire si = c.round(c.input(0), input_max());
+  Wire best = c.affine({{si, 0}}, 1);
+  c.output(best);
+  for (std::size_t j = 1; 2 * j < arity; ++j) {
+    const Wire smaller = c.step(c.affine({{si, 1}, {c.input(2 * j - 1), -1}}), Rational(1, 2));
+    const Wire candidate = c.relu({{c.input(2 * j), 1}, {smaller, big}}, Rational(1) - big);
+    best = c.max(best, candidate);
+    c.output(best);
+  }
+  return c;
+}
+
 ReluCircuit Problem::transition(std::size_t step, std::size_t length) const {
   const std::size_t arity = dependencies(step).size();
   ReluCircuit c(arity);
@@ -143,25 +166,11 @@ ReluCircuit Problem::transition(std::size_t step, std::size_t length) const {
       break;
     }
     case ProblemKind::lis: {
-      // Candidates relu(dp(j) - V (1 - [s_i - s_j >= 1])): dp(j) when s_j < s_i, 0 otherwise
-      // (0 <= dp(j) <= V); then 1 + the maximum of the candidates by a balanced tree of max.
-      // s_i is rounded once; s_i - s_j is then within 1/4 of an integer and the comparison is the
-      // robust step at 1/2, so s_j needs no staircase of its own.
-      const long v = value_bound(length);
-      const Wire si = c.round(c.input(0), input_max());
-      std::vector<Wire> candidates;
-      for (std::size_t j = 1; 2 * j < arity; ++j) {
-        const Wire smaller = c.step(c.affine({{si, 1}, {c.input(2 * j - 1), -1}}), Rational(1, 2));
-        candidates.push_back(c.relu({{c.input(2 * j), 1}, {smaller, Rational(v)}}, Rational(-v)));
-      }
-      while (candidates.size() > 1) {
-        std::vector<Wire> next;
-        for (std::size_t k = 0; k + 1 < candidates.size(); k += 2) next.push_back(c.max(candidates[k], candidates[k + 1]));
-        if (candidates.size() % 2 == 1) next.push_back(candidates.back());
-        candidates = std::move(next);
-      }
-      c.output(candidates.empty() ? c.affine({{si, 0}}, 1) : c.affine({{candidates[0], 1}}, 1));
-      break;
+      ReluCircuit chain = lis_network(step, length);
+      const Wire last = chain.outputs().back();
+      chain.clear_outputs();
+      chain.output(last);
+      return chain;
     }
   }
   return c;

@@ -65,6 +65,9 @@ class Problem {
   // the integers give the exact value there. Kadane and robber are 1-Lipschitz in the max norm:
   // errors pass through to the output, where the read-out rounds them.
   ReluCircuit transition(std::size_t i, std::size_t length) const;
+  // LIS: the networks of steps 1..last in one, output k - 1 giving dp(k) from the inputs of step
+  // k (a prefix of the inputs); the network of step k is the prefix up to output k - 1.
+  ReluCircuit lis_network(std::size_t last, std::size_t length) const;
   // T inputs drawn uniformly from the input range by Rng(seed); Kadane draws from [-2, 4] so that
   // its values grow about linearly with T, as the precision checks need.
   std::vector<long> random_input(std::size_t length, std::uint64_t seed) const;

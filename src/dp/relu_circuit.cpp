@@ -15,6 +15,8 @@ Wire ReluCircuit::add(Terms terms, Rational bias, bool relu) {
   for (const auto& t : terms)
     if (t.first >= wires()) throw UsageError("ReLU circuit: a node reads a later wire");
   mul_adds_ += terms.size();
+  cumulative_mul_adds_.push_back(mul_adds_);
+  cumulative_relu_.push_back((cumulative_relu_.empty() ? 0 : cumulative_relu_.back()) + (relu ? 1 : 0));
   nodes_.push_back({std::move(terms), std::move(bias), relu});
   return wires() - 1;
 }

@@ -12,6 +12,7 @@
 // Cost: mul_adds() is Σ over nodes of the number of terms, the count the evaluation adds to the
 // counters (a bias is one addition, not counted, as in models::dot).
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -48,6 +49,14 @@ class ReluCircuit {
   Wire affine(Terms terms, Rational bias = 0);
   Wire relu(Terms terms, Rational bias = 0);
   void output(Wire w) { outputs_.push_back(w); }
+  void clear_outputs() { outputs_.clear(); }
+  // Multiply-adds and ReLU units of the nodes up to and including node k (k < nodes().size()).
+  std::size_t mul_adds_through(std::size_t k) const { return cumulative_mul_adds_[k]; }
+  std::size_t relu_units_through(std::size_t k) const { return cumulative_relu_[k]; }
+  // The node that computes output k; none when the output is an input wire.
+  std::optional<std::size_t> output_node(std::size_t k) const {
+    return outputs_[k] < inputs_ ? std::nullopt : std::optional<std::size_t>(outputs_[k] - inputs_);
+  }
 
   // Building blocks, each exact on the integers (and max/min on all reals).
   Wire max(Wire a, Wire b);                 // a + relu(b - a)
@@ -67,6 +76,7 @@ class ReluCircuit {
   std::vector<Node> nodes_;
   std::vector<Wire> outputs_;
   std::size_t mul_adds_ = 0;
+  std::vector<std::size_t> cumulative_mul_adds_, cumulative_relu_;
 };
 
 // The circuit's coefficients in an arithmetic, converted once (through models::through_storage
@@ -82,6 +92,7 @@ struct CompiledCircuit {
   std::vector<Node> nodes;
   std::vector<Wire> outputs;
   std::size_t mul_adds = 0;
+  std::vector<std::size_t> cumulative_mul_adds;  // as ReluCircuit::mul_adds_through
 };
 
 template <arith::Arithmetic A, class Convert>
@@ -90,6 +101,7 @@ CompiledCircuit<typename A::value_type> compile(const A&, const ReluCircuit& c, 
   out.inputs = c.inputs();
   out.outputs = c.outputs();
   out.mul_adds = c.mul_adds();
+  for (std::size_t k = 0; k < c.nodes().size(); ++k) out.cumulative_mul_adds.push_back(c.mul_adds_through(k));
   out.nodes.reserve(c.nodes().size());
   for (const auto& node : c.nodes()) {
     typename CompiledCircuit<typename A::value_type>::Node n{{}, convert(node.bias), node.relu};
@@ -119,6 +131,33 @@ std::vector<typename A::value_type> evaluate(const A& ar, const CompiledCircuit<
   std::vector<V> out;
   for (Wire w : c.outputs) out.push_back(wire[w]);
   return out;
+}
+
+// Output k only, evaluating the nodes up to the one that computes it: for networks whose prefixes
+// are the networks of successive steps (Problem::lis_network). x may hold fewer inputs than the
+// circuit has when the prefix reads no others (the rest are taken as 0). Adds the prefix's
+// multiply-adds to the counters.
+template <arith::Arithmetic A>
+typename A::value_type evaluate_prefix(const A& ar, const CompiledCircuit<typename A::value_type>& c,
+                                       std::span<const typename A::value_type> x, std::size_t k,
+                                       const models::RoundingSemantics& sem, models::Counters* counters = nullptr) {
+  using V = typename A::value_type;
+  const V zero = ar.from_int(0);
+  std::vector<V> wire(x.begin(), x.end());
+  wire.resize(c.inputs, zero);
+  const Wire target = c.outputs[k];
+  if (target < c.inputs) return wire[target];
+  const std::size_t last = target - c.inputs;
+  wire.reserve(c.inputs + last + 1);
+  for (std::size_t n = 0; n <= last; ++n) {
+    const auto& node = c.nodes[n];
+    V z = models::dot(ar, node.terms.size(), [&](std::size_t i) -> const V& { return node.terms[i].second; },
+                      [&](std::size_t i) -> const V& { return wire[node.terms[i].first]; }, sem);
+    z += node.bias;
+    wire.push_back(node.relu ? ar.max(z, zero) : std::move(z));
+  }
+  if (counters) counters->mul_adds += c.cumulative_mul_adds[last];
+  return wire[target];
 }
 
 // The exact value on integer inputs (tests, and the check that a circuit computes f).

@@ -130,6 +130,18 @@ BOOST_AUTO_TEST_CASE(transitions_compute_f_exactly) {
       }
     }
   }
+  {
+    // The network of LIS step i is the prefix of lis_network up to output i - 1.
+    const Problem p(ProblemKind::lis);
+    const ReluCircuit chain = p.lis_network(20, 20);
+    BOOST_TEST(chain.outputs().size() == 20u);
+    for (std::size_t i = 1; i <= 20; ++i) {
+      const ReluCircuit step = p.transition(i, 20);
+      BOOST_TEST(step.outputs().size() == 1u);
+      BOOST_TEST(chain.mul_adds_through(*chain.output_node(i - 1)) == step.mul_adds());
+      BOOST_TEST(chain.relu_units_through(*chain.output_node(i - 1)) == step.relu_units());
+    }
+  }
   BOOST_TEST_MESSAGE("transition cases checked: " << cases);
 }
 
