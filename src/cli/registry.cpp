@@ -10,6 +10,8 @@ ProofReport run_l1(const ProofOptions& options);
 ProofReport run_t1(const ProofOptions& options);
 ProofReport run_t2(const ProofOptions& options);
 ProofReport run_t3(const ProofOptions& options);
+ProofReport run_t4(const ProofOptions& options);
+ProofReport run_t5(const ProofOptions& options);
 }
 
 namespace freelunch::cli {
@@ -29,9 +31,10 @@ const std::vector<ProofEntry>& proof_registry() {
        "Mamba whose state grows linearly with the length performs COPY exactly", proofs::run_t3,
        "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16,fix8.8"},
       {"t4", "Thm 4", "Thm 3", "general DP with CoT: Mamba state O(T), total cost O(T^2)",
-       "arbitrary DP with CoT: Mamba needs state O(T), total cost O(T^2), like a Transformer", {}, ""},
+       "arbitrary DP with CoT: Mamba needs state O(T), total cost O(T^2), like a Transformer", proofs::run_t4, "exact"},
       {"t5", "Thm 5", "Thm 4", "m-local DP with CoT: Mamba state O(m), total cost O(mT)",
-       "DP with m-locality: Mamba with state O(m), total cost O(mT), like efficient Transformers", {}, ""},
+       "DP with m-locality: Mamba with state O(m), total cost O(mT), like efficient Transformers", proofs::run_t5,
+       "exact,fp64,fp32,bf16,fp16,e4m3"},
   };
   return entries;
 }

@@ -15,7 +15,12 @@ namespace detail {
 
 std::vector<long> balanced_kappa(const Problem& problem, const Stream& stream, std::optional<std::size_t> which) {
   std::vector<std::size_t> longest(stream.length(), 0);
-  for (std::size_t i = 1; i <= stream.steps(); ++i) {
+  if (!which && problem.aggregates()) {
+    // Every position before the last step is read there, at the longest distance.
+    const std::size_t last = stream.generating_position(stream.steps());
+    for (std::size_t j = 0; j <= last; ++j) longest[j] = last - j;
+  }
+  for (std::size_t i = 1; i <= stream.steps() && !(!which && problem.aggregates()); ++i) {
     const std::size_t t = stream.generating_position(i);
     const std::vector<Dependency> deps = problem.dependencies(i);
     for (std::size_t h = 0; h < deps.size(); ++h) {

@@ -42,14 +42,11 @@ Wire ReluCircuit::step(Wire x, const Rational& threshold) {
 }
 
 Wire ReluCircuit::round(Wire x, long bound) {
-  // step_k(x) = relu(2 (x - (k - 1/2)) + 1/2) - relu(2 (x - (k - 1/2)) - 1/2): 0 below
-  // k - 3/4, 1 above k - 1/4; the staircase is -bound + Σ_{k=-bound+1}^{bound} step_k(x).
+  // -bound + Σ_{k=-bound+1}^{bound} step(x, k - 1/2), each step formed (as a 0/1 value) before
+  // the sum, as the formula reads: summing the ReLU outputs directly would carry partial sums of
+  // size about bound·|x| whose rounding loses the steps in short formats (bf16).
   Terms sum;
-  for (long k = -bound + 1; k <= bound; ++k) {
-    const Rational threshold(2 * k - 1, 2);
-    sum.emplace_back(relu({{x, 2}}, Rational(1, 2) - 2 * threshold), 1);
-    sum.emplace_back(relu({{x, 2}}, Rational(-1, 2) - 2 * threshold), -1);
-  }
+  for (long k = -bound + 1; k <= bound; ++k) sum.emplace_back(step(x, Rational(2 * k - 1, 2)), 1);
   if (sum.empty()) return affine({{x, 0}}, Rational(-bound));  // bound 0: the constant 0
   return affine(std::move(sum), Rational(-bound));
 }
