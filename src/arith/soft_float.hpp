@@ -73,6 +73,8 @@ class SoftFloatArith {
   const FpFormat& format() const { return fmt_; }
   Flags flags() const { return flags_; }
   void clear_flags() const { flags_.clear(); }
+  // Raises a sticky flag (batched kernels that track flags themselves, soft_float_scan.hpp).
+  void raise(Flag f) const { flags_.raise(f); }
 
   // q rounded once to the format (nearest even, subnormals, the overflow rule of fp_format.hpp);
   // correctly rounded, flags raised.

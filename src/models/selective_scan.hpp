@@ -21,35 +21,11 @@
 #include "models/counters.hpp"
 #include "models/dot.hpp"
 #include "models/rounding_semantics.hpp"
+#include "models/scan_params.hpp"
+#include "models/soft_float_scan.hpp"
 #include "models/storage.hpp"
 
 namespace freelunch::models {
-
-enum class DecayKind { per_state, scalar };
-
-template <class V>
-struct ScanParams {
-  std::size_t length = 0;  // N positions
-  std::size_t state = 0;   // n state entries
-  DecayKind decay_kind = DecayKind::per_state;
-  std::vector<V> a;        // N x n (per state) or N (scalar), row-major
-  std::vector<V> b;        // N x n
-  std::vector<V> c;        // N x n
-  std::optional<V> skip;   // D
-
-  const V& decay(std::size_t t, std::size_t s) const { return decay_kind == DecayKind::scalar ? a[t] : a[t * state + s]; }
-  const V& key(std::size_t t, std::size_t s) const { return b[t * state + s]; }
-  const V& query(std::size_t t, std::size_t s) const { return c[t * state + s]; }
-
-  // Throws UsageError when the shapes disagree.
-  void check_shapes() const {
-    const std::size_t decays = decay_kind == DecayKind::scalar ? length : length * state;
-    if (length == 0 || state == 0) throw UsageError("selective scan needs N >= 1 and n >= 1");
-    if (a.size() != decays || b.size() != length * state || c.size() != length * state)
-      throw UsageError("selective scan parameters do not match N = " + std::to_string(length) +
-                       ", n = " + std::to_string(state));
-  }
-};
 
 // The same parameters in another value type, entry by entry.
 template <class W, class V, class F>
@@ -70,9 +46,10 @@ ScanParams<typename A::value_type> to_arithmetic(const A& ar, const ScanParams<R
   return map_params<typename A::value_type>(p, [&](const Rational& q) { return ar.from_rational(through_storage(q, sem)); });
 }
 
-// y_1..y_N of the recurrence.
+// y_1..y_N of the recurrence, every operation in the arithmetic's own operators (the reference
+// that batched kernels must match).
 template <arith::Arithmetic A>
-std::vector<typename A::value_type> selective_scan(const A& ar, const ScanParams<typename A::value_type>& p,
+std::vector<typename A::value_type> selective_scan_generic(const A& ar, const ScanParams<typename A::value_type>& p,
                                                    std::span<const typename A::value_type> u,
                                                    const RoundingSemantics& sem, Counters* counters = nullptr) {
   using V = typename A::value_type;
@@ -97,6 +74,30 @@ std::vector<typename A::value_type> selective_scan(const A& ar, const ScanParams
     y.push_back(std::move(out));
   }
   return y;
+}
+
+// y_1..y_N of the recurrence. Emulated formats on their fast path run batched
+// (soft_float_scan.hpp): the same values and flags as selective_scan_generic.
+template <arith::Arithmetic A>
+std::vector<typename A::value_type> selective_scan(const A& ar, const ScanParams<typename A::value_type>& p,
+                                                   std::span<const typename A::value_type> u,
+                                                   const RoundingSemantics& sem, Counters* counters = nullptr) {
+  if constexpr (std::is_same_v<A, arith::SoftFloatArith>) {
+    p.check_shapes();
+    if (u.size() != p.length) throw UsageError("input length " + std::to_string(u.size()) + " != N = " + std::to_string(p.length));
+    if (soft_float_scan_applies(ar, sem)) {  // the same values and flags, batched
+      const std::size_t n = p.state;
+      std::vector<arith::SoftFloat> y = soft_float_scan(ar, p, u, sem);
+      if (counters) {
+        counters->hold(n);
+        counters->mul_adds += 3 * n * p.length + (p.skip ? p.length : 0);
+      }
+      if (p.skip)
+        for (std::size_t t = 0; t < p.length; ++t) y[t] = y[t] + *p.skip * u[t];
+      return y;
+    }
+  }
+  return selective_scan_generic(ar, p, u, sem, counters);
 }
 
 }  // namespace freelunch::models

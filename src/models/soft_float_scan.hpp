@@ -1,0 +1,128 @@
+#pragma once
+// The selective scan for emulated formats on their binary64 fast path (SoftFloatArith, not
+// binary64 itself), batched: the same operations in the same order as the generic scan
+// (per-operation rounding, sequential sums), with the same values and the same sticky flags,
+// at a fraction of the cost.
+//
+// How. Values are plain doubles (a format value is exact in binary64). Each time step runs first
+// on a rounding without data-dependent branches, which assumes every result is zero or in the
+// format's normal binades without overflow: the state update then vectorizes. Discarded bits and
+// TwoSum errors are OR-ed into one word (inexact iff nonzero) and the sign bit of another word
+// records whether the assumption failed. If it failed, the step is redone from the saved state by
+// the generic SoftFloat operations, which raise every flag exactly as the generic scan does; if
+// not, the only flag the step can raise is inexact. Products of two values of a fast-path format
+// (p <= 25) are exact in binary64, so only sums need TwoSum, and not even those when every sum of
+// the format is exact in binary64 (SoftFloatArith::sums_exact: fp16, e5m2, e4m3).
+#include <bit>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "arith/soft_float.hpp"
+#include "models/counters.hpp"
+#include "models/dot.hpp"
+#include "models/rounding_semantics.hpp"
+#include "models/scan_params.hpp"
+
+namespace freelunch::models {
+
+namespace detail {
+
+// The fast rounding to a fast-path format, as SoftFloatArith::round computes it for normal
+// results, branch-free and without 64-bit compares (so that loops over it vectorize).
+struct BatchRounder {
+  int drop;                  // 52 - M
+  std::int64_t min_biased;   // biased binary64 exponent of the smallest normal
+  std::uint64_t max_bits;    // pattern of the largest finite value
+
+  double operator()(double x, std::uint64_t& lost, std::uint64_t& unusual) const {
+    constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    const std::uint64_t mag = bits & ~sign;
+    const std::uint64_t mask = (std::uint64_t{1} << drop) - 1;
+    lost |= mag & mask;
+    const std::uint64_t rounded = (mag + (mask >> 1) + ((mag >> drop) & 1)) & ~mask;
+    const std::uint64_t nonzero = ((mag - 1) >> 63) - 1;  // all ones unless mag == 0
+    const std::int64_t below = static_cast<std::int64_t>(mag >> 52) - min_biased;  // < 0: subnormal in F
+    const std::int64_t above = static_cast<std::int64_t>(max_bits) - static_cast<std::int64_t>(rounded);  // < 0: overflow, inf, NaN
+    unusual |= static_cast<std::uint64_t>(below | above) & nonzero;
+    return std::bit_cast<double>(rounded | (bits & sign));
+  }
+};
+
+inline void note_sum_error(double a, double b, double s, std::uint64_t& lost) {
+  const double bb = s - a;
+  const double err = (a - (s - bb)) + (b - bb);
+  lost |= std::bit_cast<std::uint64_t>(err) & ~(std::uint64_t{1} << 63);
+}
+
+template <bool SumsExact>
+std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
+                                              std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+  using arith::SoftFloat;
+  const std::size_t n = p.state;
+  const auto& fmt = ar.format();
+  const BatchRounder fast{52 - fmt.man_bits, 1023 + fmt.emin_normal(), std::bit_cast<std::uint64_t>(fmt.max_finite_double)};
+  std::vector<double> h(n, 0.0), saved(n), a(n), b(n), c(n), products(n);
+  std::vector<SoftFloat> y;
+  y.reserve(p.length);
+  bool any_inexact = false;
+  for (std::size_t t = 0; t < p.length; ++t) {
+    for (std::size_t s = 0; s < n; ++s) {
+      a[s] = p.decay(t, s).value();
+      b[s] = p.key(t, s).value();
+      c[s] = p.query(t, s).value();
+    }
+    const double ut = u[t].value();
+    std::uint64_t lost = 0, unusual = 0;
+    for (std::size_t s = 0; s < n; ++s) saved[s] = h[s];
+    for (std::size_t s = 0; s < n; ++s) {
+      const double x = fast(a[s] * h[s], lost, unusual);
+      const double z = fast(b[s] * ut, lost, unusual);
+      const double sum = x + z;
+      if constexpr (!SumsExact) note_sum_error(x, z, sum, lost);
+      h[s] = fast(sum, lost, unusual);
+    }
+    for (std::size_t s = 0; s < n; ++s) products[s] = fast(c[s] * h[s], lost, unusual);
+    double acc = products[0];
+    for (std::size_t s = 1; s < n; ++s) {
+      const double sum = acc + products[s];
+      if constexpr (!SumsExact) note_sum_error(acc, products[s], sum, lost);
+      acc = fast(sum, lost, unusual);
+    }
+    if ((unusual >> 63) == 0) [[likely]] {
+      any_inexact |= lost != 0;
+      y.emplace_back(acc, &ar);
+      continue;
+    }
+    // The careful step: the generic operations, in the same order, from the saved state.
+    for (std::size_t s = 0; s < n; ++s) {
+      const SoftFloat hs(saved[s], &ar);
+      h[s] = dot(ar, 2, [&](std::size_t i) -> const SoftFloat& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
+                 [&](std::size_t i) -> const SoftFloat& { return i == 0 ? hs : u[t]; }, sem)
+                 .value();
+    }
+    std::vector<SoftFloat> hv;
+    hv.reserve(n);
+    for (std::size_t s = 0; s < n; ++s) hv.emplace_back(h[s], &ar);
+    y.push_back(dot(ar, n, [&](std::size_t s) -> const SoftFloat& { return p.query(t, s); },
+                    [&](std::size_t s) -> const SoftFloat& { return hv[s]; }, sem));
+  }
+  if (any_inexact) ar.raise(arith::Flag::inexact);
+  return y;
+}
+
+}  // namespace detail
+
+// The batched scan when it applies (a fast-path format other than binary64, per-operation
+// rounding, sequential order); none otherwise. Without the skip term D, which the caller adds.
+inline bool soft_float_scan_applies(const arith::SoftFloatArith& ar, const RoundingSemantics& sem) {
+  return !ar.is_binary64() && sem.dot == RoundingSemantics::Dot::per_operation && sem.order == RoundingSemantics::Order::sequential;
+}
+
+inline std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
+                                                     std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+  return ar.sums_exact() ? detail::soft_float_scan<true>(ar, p, u, sem) : detail::soft_float_scan<false>(ar, p, u, sem);
+}
+
+}  // namespace freelunch::models
