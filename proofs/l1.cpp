@@ -24,8 +24,7 @@
 #include <vector>
 
 #include "core/deviation.hpp"
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "linalg/rank.hpp"
 #include "models/random_params.hpp"
@@ -189,9 +188,8 @@ ProofReport run(const ProofOptions& opt) {
   report.scope = std::string("N in {") + (opt.grid == Grid::full ? "8, 32, 64, 128, 256" : "8, 32, 64") +
                  "}, n in {1, 2, 4, 8, 16}, per-state and scalar decay";
   const std::vector<Instance> instances = grid_instances(opt.grid, opt.seed);
-  Progress progress("l1", instances.size(), opt.progress);
-  const auto per_instance = parallel_map<std::vector<CheckResult>>(
-      instances.size(), opt.jobs,
+  report.results = run_instances(
+      "l1", instances.size(),
       [&](std::size_t i) {
         const InstanceData d = draw(instances[i]);
         std::vector<Rational> exact_output;
@@ -200,9 +198,7 @@ ProofReport run(const ProofOptions& opt) {
           if (prec.name != "exact") out.push_back(finite_check(instances[i], d, prec, opt.semantics, exact_output));
         return out;
       },
-      [&](std::size_t done) { progress.update(done); });
-  progress.finish();
-  for (const auto& rs : per_instance) report.results.insert(report.results.end(), rs.begin(), rs.end());
+      opt);
   report.tables.push_back({"l1.tex", output::pivot_table(report, output::PivotBy::check, "l1-exact",
       "L1: exact checks of the selective scan's matrix form (verdicts per instance).", {"exact"})});
   report.tables.push_back({"l1-deviation.tex", output::pivot_table(report, output::PivotBy::precision, "l1-deviation",

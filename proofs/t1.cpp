@@ -31,8 +31,7 @@
 
 #include "arith/exact.hpp"
 #include "core/deviation.hpp"
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "core/random.hpp"
 #include "linalg/rank.hpp"
@@ -340,10 +339,7 @@ ProofReport run(const ProofOptions& opt) {
     jobs.push_back([&, alphabet] { return digit_extraction(alphabet, opt.seed, sem); });
   }
 
-  Progress progress("t1", jobs.size(), opt.progress);
-  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
-                                             [&](std::size_t done) { progress.update(done); });
-  progress.finish();
+  report.results = run_jobs("t1", jobs, opt);
   report.tables.push_back({"t1-separation.tex", output::t1_separation_table(report, opt.precisions)});
   report.tables.push_back({"t1-escape.tex", output::t1_escape_table(report, opt.precisions)});
   return report;

@@ -38,8 +38,7 @@
 #include <vector>
 
 #include "core/deviation.hpp"
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "tasks/precision_search.hpp"
 #include "tasks/softmax_copy.hpp"
@@ -257,10 +256,7 @@ ProofReport run(const ProofOptions& opt) {
     if (inst.length >= search_lengths.front()) jobs.push_back([&, ip] { return least_precision(*ip, opt.semantics); });
   }
 
-  Progress progress("t2", jobs.size(), opt.progress);
-  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
-                                             [&](std::size_t done) { progress.update(done); });
-  progress.finish();
+  report.results = run_jobs("t2", jobs, opt);
   report.results = largest_copying_lengths(std::move(report.results));
   for (const std::string& kind : schedule_kinds()) report.results.push_back(slope(kind, report.results, opt.semantics));
   report.tables.push_back({"t2-precision.tex", tasks::t2_precision_table(report, opt.precisions, schedule_kinds())});

@@ -20,8 +20,7 @@
 #include <vector>
 
 #include "core/deviation.hpp"
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "models/counters.hpp"
 #include "models/selective_scan.hpp"
@@ -113,10 +112,7 @@ ProofReport run(const ProofOptions& opt) {
       jobs.push_back([&, c, prec] { return largest_length(c, prec, cap, confirm, opt.semantics); });
   for (std::size_t length : {8, 16, 32, 64}) jobs.push_back([&, length] { return cost(length, opt.semantics); });
 
-  Progress progress("t3", jobs.size(), opt.progress);
-  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
-                                             [&](std::size_t done) { progress.update(done); });
-  progress.finish();
+  report.results = run_jobs("t3", jobs, opt);
   report.tables.push_back({"t3-threshold.tex", output::t3_threshold_table(report, opt.precisions)});
   return report;
 }

@@ -21,8 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "dp/checks.hpp"
 #include "output/dp_tables.hpp"
@@ -60,27 +59,14 @@ ProofReport run(const ProofOptions& opt) {
   for (const Problem* p : {&halfindex, &lis})
     for (std::size_t t : mamba_lengths)
       jobs.push_back([&, p, t] { return dp::check_cot(*p, ModelKind::mamba_general, t, kInputs, opt.seed, exact, opt.semantics); });
-  for (std::size_t t : softmax_lengths) {
-    const long bits = dp::softmax_precision_bits(t);
-    jobs.push_back([&, t, bits] {
-      return dp::check_cot(halfindex, ModelKind::transformer, t, kInputs, opt.seed, arith::parse_precision("mpfr" + std::to_string(bits)),
-                           opt.semantics);
-    });
-    if (t <= certify_up_to)
-      jobs.push_back([&, t, bits] {
-        return dp::check_cot(halfindex, ModelKind::transformer, t, kInputs, opt.seed,
-                             arith::parse_precision("interval" + std::to_string(bits)), opt.semantics);
-      });
-  }
+  for (auto& job : dp::softmax_cot_jobs(halfindex, ModelKind::transformer, softmax_lengths, certify_up_to, kInputs, opt.seed, opt.semantics))
+    jobs.push_back(std::move(job));
   for (std::size_t t : rank_lengths) jobs.push_back([t] { return dp::halfindex_rank_bound(t); });
   jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::mamba_general, cost_lengths(), 2.0, opt.seed); });
   jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::transformer, cost_lengths(), 2.0, opt.seed); });
   jobs.push_back([&] { return dp::cost_series(lis, ModelKind::mamba_general, cost_lengths(), 2.0, opt.seed); });
 
-  Progress progress("t4", jobs.size(), opt.progress);
-  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
-                                             [&](std::size_t done) { progress.update(done); });
-  progress.finish();
+  report.results = run_jobs("t4", jobs, opt);
   report.tables.push_back({"t4-cost.tex", output::dp_cost_table(report, "t4")});
   return report;
 }

@@ -23,8 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "core/parallel.hpp"
-#include "core/progress.hpp"
+#include "core/instances.hpp"
 #include "core/proof.hpp"
 #include "dp/checks.hpp"
 #include "output/dp_tables.hpp"
@@ -63,18 +62,9 @@ ProofReport run(const ProofOptions& opt) {
       jobs.push_back([&, t] { return dp::check_cot(p, ModelKind::mamba_local, t, kInputs, opt.seed, exact, opt.semantics); });
     for (std::size_t t : certified_lengths)
       jobs.push_back([&, t] { return dp::check_cot(p, ModelKind::mamba_local, t, kInputs, opt.seed, interval, opt.semantics); });
-    for (std::size_t t : window_lengths) {
-      const long bits = dp::softmax_precision_bits(t);
-      jobs.push_back([&, t, bits] {
-        return dp::check_cot(p, ModelKind::transformer_window, t, kInputs, opt.seed, arith::parse_precision("mpfr" + std::to_string(bits)),
-                             opt.semantics);
-      });
-      if (t <= window_certify_up_to)
-        jobs.push_back([&, t, bits] {
-          return dp::check_cot(p, ModelKind::transformer_window, t, kInputs, opt.seed,
-                               arith::parse_precision("interval" + std::to_string(bits)), opt.semantics);
-        });
-    }
+    for (auto& job : dp::softmax_cot_jobs(p, ModelKind::transformer_window, window_lengths, window_certify_up_to, kInputs, opt.seed,
+                                          opt.semantics))
+      jobs.push_back(std::move(job));
   }
   for (const Problem& p : local)
     for (ModelKind kind : dp::all_model_kinds()) {
@@ -99,10 +89,7 @@ ProofReport run(const ProofOptions& opt) {
     }
   }
 
-  Progress progress("t5", jobs.size(), opt.progress);
-  report.results = parallel_map<CheckResult>(jobs.size(), opt.jobs, [&](std::size_t i) { return jobs[i](); },
-                                             [&](std::size_t done) { progress.update(done); });
-  progress.finish();
+  report.results = run_jobs("t5", jobs, opt);
   report.tables.push_back({"t5-cost.tex", output::dp_cost_table(report, "t5")});
   report.tables.push_back({"dp-precision.tex", output::dp_precision_table(report, opt.precisions)});
   return report;

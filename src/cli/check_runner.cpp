@@ -6,6 +6,8 @@
 #include "arith/errors.hpp"
 #include "arith/mpfr_guard.hpp"
 #include "cli/registry.hpp"
+#include "core/result_store.hpp"
+#include "core/version.hpp"
 #include "output/atomic_file.hpp"
 #include "output/result_tables.hpp"
 
@@ -50,6 +52,7 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids) {
   app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
       ->capture_default_str();
   app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
+  app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store in OUT/.store");
 }
 
 int run_check(const CheckOptions& opt) {
@@ -70,6 +73,11 @@ int run_check(const CheckOptions& opt) {
   for (const ProofEntry* entry : proofs) {
     ProofOptions po = base;
     po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
+    // The store of this exact command: everything that determines the instances and results.
+    std::string identity = entry->id + "|" + to_string(po.grid) + "|" + std::to_string(po.seed) + "|" + po.semantics.to_string() + "|" + kToolVersion;
+    for (const arith::Precision& p : po.precisions) identity += "|" + p.name;
+    po.store = store_path(opt.out_dir, entry->id, identity);
+    if (opt.fresh) ResultStore(po.store).remove();
     ProofReport report = entry->run(po);
     report.claim = entry->claim;
 

@@ -22,6 +22,7 @@ struct CheckOptions {
   unsigned jobs = 1;
   std::string semantics = "per-op,sequential";
   bool quiet = false;
+  bool fresh = false;  // recompute instead of reusing the results store
 };
 
 // Binds the options shared by `check` and the proof executables.

@@ -20,6 +20,7 @@ struct ProofOptions {
   unsigned jobs = 1;
   models::RoundingSemantics semantics;
   bool progress = true;  // a progress line on stderr for long sweeps
+  std::string store;     // results store of this run (result_store.hpp); empty: none
 };
 
 struct ProofEntry {

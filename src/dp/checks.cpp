@@ -43,6 +43,21 @@ long softmax_precision_bits(std::size_t length) {
   return 2 * static_cast<long>(std::ceil(std::log2(n))) + 32;
 }
 
+std::vector<std::function<CheckResult()>> softmax_cot_jobs(const Problem& problem, ModelKind kind, const std::vector<std::size_t>& lengths,
+                                                           std::size_t certify_up_to, std::size_t inputs, std::uint64_t seed,
+                                                           const models::RoundingSemantics& sem) {
+  std::vector<std::function<CheckResult()>> jobs;
+  for (std::size_t t : lengths) {
+    const std::string bits = std::to_string(softmax_precision_bits(t));
+    for (const std::string& family : {std::string("mpfr"), std::string("interval")}) {
+      if (family == "interval" && t > certify_up_to) continue;
+      const arith::Precision precision = arith::parse_precision(family + bits);
+      jobs.push_back([=] { return check_cot(problem, kind, t, inputs, seed, precision, sem); });
+    }
+  }
+  return jobs;
+}
+
 CheckResult check_cot(const Problem& problem, ModelKind kind, std::size_t length, std::size_t inputs, std::uint64_t seed,
                       const arith::Precision& precision, const models::RoundingSemantics& sem) {
   const Model model = make_model(kind, problem, length);

@@ -4,6 +4,7 @@
 // the largest T each arithmetic still gets right.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "arith/precision.hpp"
@@ -27,6 +28,12 @@ CheckResult check_cot(const Problem& problem, ModelKind kind, std::size_t length
 // The precision at which the softmax baselines are run in MPFR for length T, and certified:
 // 2 ⌈log2(2T + 1)⌉ + 32 bits (the logits are integers up to β(2T + 1)^2).
 long softmax_precision_bits(std::size_t length);
+
+// The correctness checks of a softmax model (exp is not rational): for each T, check_cot in
+// mpfrP at softmax_precision_bits(T), and in intervalP for T <= certify_up_to. One job each.
+std::vector<std::function<CheckResult()>> softmax_cot_jobs(const Problem& problem, ModelKind kind, const std::vector<std::size_t>& lengths,
+                                                           std::size_t certify_up_to, std::size_t inputs, std::uint64_t seed,
+                                                           const models::RoundingSemantics& sem);
 
 // The copy matrix of pos(i) = ⌊i/2⌋ over dp(1..T) (rows and columns 1-based in the text; row i
 // has a 1 in column ⌊i/2⌋ when that is >= 1) and the exact rank of its block rows r+1..T,

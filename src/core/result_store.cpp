@@ -1,0 +1,110 @@
+#include "core/result_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "arith/errors.hpp"
+
+namespace freelunch {
+namespace {
+
+Verdict parse_verdict(const std::string& s) {
+  for (Verdict v : {Verdict::verified, Verdict::holds_numerically, Verdict::fails, Verdict::not_applicable, Verdict::measured})
+    if (to_string(v) == s) return v;
+  throw UsageError("results store: unknown verdict '" + s + "'");
+}
+
+}  // namespace
+
+nlohmann::json to_json(const CheckResult& r) {
+  return {{"check", r.check},     {"instance", r.instance}, {"precision", r.precision}, {"semantics", r.semantics},
+          {"verdict", to_string(r.verdict)}, {"detail", r.detail}, {"data", r.data}, {"magnitude", r.magnitude}};
+}
+
+CheckResult check_result_from_json(const nlohmann::json& j) {
+  auto text = [&](const char* key) {
+    if (!j.contains(key) || !j[key].is_string()) throw UsageError(std::string("results store: field '") + key + "' missing or not a string");
+    return j[key].get<std::string>();
+  };
+  if (!j.contains("magnitude") || !j["magnitude"].is_number()) throw UsageError("results store: field 'magnitude' missing or not a number");
+  CheckResult r{text("check"), text("instance"), text("precision"), text("semantics"), parse_verdict(text("verdict")), text("detail"),
+                j.contains("data") ? j["data"] : nlohmann::json::object()};
+  r.magnitude = j["magnitude"].get<double>();
+  return r;
+}
+
+std::uint64_t stable_hash(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string store_path(const std::string& dir, const std::string& id, const std::string& identity) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(stable_hash(identity)));
+  return (std::filesystem::path(dir) / ".store" / (id + "-" + hex + ".jsonl")).string();
+}
+
+std::map<std::size_t, std::vector<CheckResult>> ResultStore::load(std::size_t count) const {
+  std::map<std::size_t, std::vector<CheckResult>> done;
+  std::ifstream in(path_);
+  std::string line;
+  while (std::getline(in, line)) {
+    try {
+      const nlohmann::json j = nlohmann::json::parse(line);
+      if (j.at("count").get<std::size_t>() != count) continue;
+      const std::size_t index = j.at("index").get<std::size_t>();
+      if (index >= count) continue;
+      std::vector<CheckResult> results;
+      for (const auto& r : j.at("results")) results.push_back(check_result_from_json(r));
+      done[index] = std::move(results);
+    } catch (const std::exception&) {
+      // A torn line (the run was killed while writing it) or a foreign one: not finished.
+    }
+  }
+  return done;
+}
+
+void ResultStore::append(std::size_t index, std::size_t count, const std::vector<CheckResult>& results) {
+  nlohmann::json j = {{"index", index}, {"count", count}, {"results", nlohmann::json::array()}};
+  for (const CheckResult& r : results) j["results"].push_back(to_json(r));
+  // A torn line left by a killed run has no newline: start on a fresh line.
+  std::string line(1, '\n');  // (appended, not concatenated: GCC 12 warns falsely on "\n" + s)
+  line += j.dump();
+  line += '\n';
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fd_ < 0) {
+    const std::filesystem::path p(path_);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot open the results store " + path_ + ": " + std::strerror(errno));
+  }
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("cannot write the results store " + path_ + ": " + std::strerror(errno));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd_) != 0) throw std::runtime_error("cannot flush the results store " + path_ + ": " + std::strerror(errno));
+}
+
+ResultStore::~ResultStore() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void ResultStore::remove() const { std::filesystem::remove(path_); }
+
+}  // namespace freelunch
