@@ -1,0 +1,286 @@
+#include "io/layer_eval.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "arith/exact.hpp"
+#include "io/memory.hpp"
+#include "linalg/rank.hpp"
+#include "models/sequence_matrix.hpp"
+
+namespace freelunch::io {
+namespace {
+
+Rational abs_value(const Rational& q) { return q < 0 ? Rational(-q) : q; }
+
+// The layer as a scan with exact parameters, when it is one: the scan itself, or linear attention
+// as the scalar-decay scan with c = q, b = k and a = decay (1 without decay).
+std::optional<models::ScanParams<Rational>> as_scan(const LayerSpec& spec) {
+  if (spec.kind() == LayerKind::scan) return std::get<models::ScanParams<Rational>>(spec.layer);
+  if (spec.kind() != LayerKind::linear_attention) return std::nullopt;
+  const auto& la = std::get<models::LinearAttention<Rational>>(spec.layer);
+  const std::size_t length = la.q.rows(), n = la.q.cols();
+  models::ScanParams<Rational> p{length, n, models::DecayKind::scalar, la.decay ? *la.decay : std::vector<Rational>(length, Rational(1)), {}, {},
+                                 std::nullopt};
+  for (std::size_t t = 0; t < length; ++t)
+    for (std::size_t s = 0; s < n; ++s) {
+      p.b.push_back(la.k(t, s));
+      p.c.push_back(la.q(t, s));
+    }
+  return p;
+}
+
+double bits(const Rational& q) { return static_cast<double>(bit_size(q)); }
+
+constexpr double kRationalBytes = 64;  // an mpq_t with its two limb allocations
+
+// Bytes of the exact parameters and input.
+double parameter_bytes(const LayerSpec& spec, std::size_t& count) {
+  double total = 0;
+  count = 0;
+  auto add = [&](const std::vector<Rational>& qs) {
+    for (const Rational& q : qs) total += kRationalBytes + bits(q) / 8;
+    count += qs.size();
+  };
+  auto add_matrix = [&](const linalg::Matrix<Rational>& m) {
+    for (std::size_t i = 0; i < m.rows(); ++i)
+      for (std::size_t j = 0; j < m.cols(); ++j) total += kRationalBytes + bits(m(i, j)) / 8;
+    count += m.rows() * m.cols();
+  };
+  add(spec.input);
+  switch (spec.kind()) {
+    case LayerKind::scan: {
+      const auto& p = std::get<models::ScanParams<Rational>>(spec.layer);
+      add(p.a), add(p.b), add(p.c);
+      break;
+    }
+    case LayerKind::mamba: {
+      const auto& m = std::get<MambaLayer>(spec.layer);
+      add(m.channel.delta), add(m.channel.A), add(m.channel.B), add(m.channel.C);
+      if (m.gate) add(*m.gate);
+      break;
+    }
+    case LayerKind::linear_attention: {
+      const auto& la = std::get<models::LinearAttention<Rational>>(spec.layer);
+      add_matrix(la.q), add_matrix(la.k), add_matrix(la.v);
+      if (la.decay) add(*la.decay);
+      break;
+    }
+    case LayerKind::softmax_attention: {
+      const auto& sa = std::get<models::SoftmaxAttention<Rational>>(spec.layer);
+      add_matrix(sa.q), add_matrix(sa.k), add_matrix(sa.v);
+      break;
+    }
+  }
+  return total;
+}
+
+// Bytes of one value of a non-exact arithmetic.
+double value_bytes(const arith::Precision& p) {
+  return std::visit(
+      [](const auto& spec) -> double {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, arith::MpfrSpec>) return 48 + static_cast<double>((spec.precision + 63) / 64 * 8);
+        else if constexpr (std::is_same_v<S, arith::IntervalSpec>) return 2 * (48 + static_cast<double>((spec.precision + 63) / 64 * 8)) + 16;
+        else if constexpr (std::is_same_v<S, arith::FloatSpec>)
+          return spec.mpfr_path ? 48 + static_cast<double>((spec.format.precision() + 63) / 64 * 8) : 16;
+        else return 16;
+      },
+      p.spec);
+}
+
+}  // namespace
+
+LayerRun run_layer(const arith::Precision& p, const LayerSpec& spec, const models::RoundingSemantics& sem) {
+  return arith::with_arithmetic(p, [&](const auto& ar) -> LayerRun {
+    using A = std::decay_t<decltype(ar)>;
+    using V = typename A::value_type;
+    ar.clear_flags();
+    const std::vector<V> y = evaluate_layer(ar, spec, sem);
+    LayerRun run;
+    run.precision = ar.name();
+    if constexpr (requires { ar.path(); }) run.exact_path = ar.path();
+    for (const V& x : y) {
+      if constexpr (requires { ar.lower(x); }) {
+        run.enclosure = true;
+        const bool finite = ar.is_finite(x);
+        run.lower.push_back(finite ? std::optional<Rational>(ar.lower(x)) : std::nullopt);
+        run.upper.push_back(finite ? std::optional<Rational>(ar.upper(x)) : std::nullopt);
+        run.nonfinite.push_back(finite ? "" : "unbounded");
+      } else {
+        if (ar.is_finite(x)) {
+          const Rational q = ar.to_rational(x);
+          run.lower.push_back(q);
+          run.upper.push_back(q);
+          run.nonfinite.emplace_back();
+        } else {
+          const V zero = ar.from_int(0);
+          run.lower.push_back(std::nullopt);
+          run.upper.push_back(std::nullopt);
+          run.nonfinite.push_back(x > zero ? "inf" : x < zero ? "-inf" : "nan");
+        }
+      }
+    }
+    run.flags = ar.flags();
+    return run;
+  });
+}
+
+arith::Precision reference_precision(const LayerSpec& spec, const std::vector<arith::Precision>& requested) {
+  if (!spec.needs_exp()) return arith::parse_precision("exact");
+  long bits = 256;
+  for (const arith::Precision& p : requested) {
+    if (const auto* m = std::get_if<arith::MpfrSpec>(&p.spec)) bits = std::max(bits, m->precision + 64);
+    if (const auto* i = std::get_if<arith::IntervalSpec>(&p.spec)) bits = std::max(bits, i->precision + 64);
+    if (const auto* f = std::get_if<arith::FloatSpec>(&p.spec)) bits = std::max(bits, static_cast<long>(f->format.precision()) + 64);
+  }
+  return arith::parse_precision("interval" + std::to_string(bits));
+}
+
+Comparison compare_runs(const LayerRun& run, const LayerRun& reference) {
+  Comparison c;
+  for (std::size_t t = 0; t < run.length(); ++t) {
+    if (!run.finite(t)) {
+      if (!c.first_nonfinite) c.first_nonfinite = t;
+      if (!c.first_step) c.first_step = t;
+      continue;
+    }
+    const Rational& lo = *run.lower[t];
+    const Rational& hi = *run.upper[t];
+    if (hi - lo > c.max_width) c.max_width = hi - lo;
+    if (!reference.finite(t)) {
+      ++c.reference_nonfinite;
+      continue;
+    }
+    const Rational& rlo = *reference.lower[t];
+    const Rational& rhi = *reference.upper[t];
+    // Every point of [lo, hi] against every point of [rlo, rhi].
+    const Rational most = std::max(abs_value(hi - rlo), abs_value(rhi - lo));
+    const Rational least = std::max({Rational(0), Rational(lo - rhi), Rational(rlo - hi)});
+    if (most > c.max_deviation) {
+      c.max_deviation = most;
+      c.max_step = t;
+    }
+    const bool differs = run.enclosure || reference.enclosure ? least > 0 : most > 0;
+    if (differs && !c.first_step) c.first_step = t;
+  }
+  return c;
+}
+
+ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& schedule, const std::vector<Rational>& input) {
+  ScheduleCheck c;
+  const Rational half(1, 2);
+  std::optional<std::size_t> first_unknown;
+  for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
+    const std::size_t i = schedule.outputs[k];
+    const Rational& target = input[schedule.sources[k]];
+    arith::Tribool ok(false);
+    if (run.finite(i)) {
+      const Rational& lo = *run.lower[i];
+      const Rational& hi = *run.upper[i];
+      const Rational most = std::max(abs_value(hi - target), abs_value(target - lo));
+      const Rational least = std::max({Rational(0), Rational(lo - target), Rational(target - hi)});
+      if (most > c.max_error) c.max_error = most;
+      ok = most < half ? arith::Tribool(true) : least >= half ? arith::Tribool(false) : arith::Tribool::unknown();
+    }
+    if (ok.is_false() && !c.first_failure) c.first_failure = k;
+    if (ok.is_unknown() && !first_unknown) first_unknown = k;
+    c.holds = c.holds && ok;
+  }
+  if (!c.first_failure) c.first_failure = first_unknown;
+  return c;
+}
+
+RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap) {
+  RankProfile out;
+  const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
+  if (!p) {
+    out.reason = spec.kind() == LayerKind::mamba
+                     ? "the decays exp(delta A) are irrational; give the discretized (a, b, c) as a \"scan\" layer for exact ranks"
+                     : "softmax attention is not linear in its input (its weights depend on the logits through exp); it has no sequence matrix";
+    return out;
+  }
+  if (spec.length() > max_length) {
+    out.reason = "N = " + std::to_string(spec.length()) + " is above " + std::to_string(max_length) +
+                 ", the limit for exact ranks (N - 1 ranks of dense blocks whose entries grow with N; raise it with --max-rank-length)";
+    return out;
+  }
+  const MemoryEstimate need = estimate_rank_profile_memory(spec);
+  if (need.bytes > static_cast<double>(memory_cap)) {
+    out.reason = "it needs about " + format_bytes(need.bytes) + " (" + need.what + "), above the memory cap " +
+                 format_bytes(static_cast<double>(memory_cap));
+    return out;
+  }
+  const models::RoundingSemantics sem;
+  std::tie(out.ranks, out.exact_path) = arith::run_exact([&](const auto& ar) {
+    using V = typename std::decay_t<decltype(ar)>::value_type;
+    const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, *p, sem), sem);
+    return std::make_pair(linalg::semiseparable_rank_profile(m.map([&](const V& x) { return ar.to_rational(x); })), ar.path());
+  });
+  out.computed = true;
+  return out;
+}
+
+MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision& p) {
+  std::size_t count = 0;
+  const double params = parameter_bytes(spec, count);
+  const std::size_t length = spec.length(), n = spec.state();
+  if (!std::holds_alternative<arith::ExactSpec>(p.spec)) {
+    // Parameters in the arithmetic, Mamba's discretized a and b, state, outputs, softmax's logits and weights.
+    double values = static_cast<double>(count) + static_cast<double>(n) + 2.0 * static_cast<double>(length);
+    if (spec.kind() == LayerKind::mamba) values += 2.0 * static_cast<double>(length * n);
+    if (spec.kind() == LayerKind::softmax_attention) values += 2.0 * static_cast<double>(length);
+    const double each = value_bytes(p);
+    return {values * each, std::to_string(static_cast<unsigned long long>(values)) + " values of " + format_bytes(each) + " in " + p.name};
+  }
+  const std::optional<models::ScanParams<Rational>> scan = as_scan(spec);
+  if (!scan) return {params, "the exact parameters"};  // no exact run: the layer needs exp
+  // Bit-size bounds: state entries H[s] after each step, each output, summed over the outputs.
+  std::vector<double> h(n, 0.0);
+  double outputs = 0, largest = 0;
+  const double skip = scan->skip ? bits(*scan->skip) : 0;
+  for (std::size_t t = 0; t < length; ++t) {
+    const double u = bits(spec.input[t]);
+    double y = static_cast<double>(n);
+    for (std::size_t s = 0; s < n; ++s) {
+      h[s] += bits(scan->decay(t, s)) + bits(scan->key(t, s)) + u + 1;
+      y += bits(scan->query(t, s)) + h[s];
+    }
+    if (scan->skip) y += skip + u + 1;
+    largest = std::max(largest, y);
+    outputs += kRationalBytes + y / 8;
+  }
+  double state = 0;
+  for (double x : h) state += 2 * (kRationalBytes + x / 8);  // the state and one temporary per entry
+  char what[160];
+  std::snprintf(what, sizeof what, "exact outputs and state, N = %zu, n = %zu, up to %.3g bits per output by a bit-size bound", length, n, largest);
+  return {params + outputs + state, what};
+}
+
+MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec) {
+  const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
+  if (!p) return {0, "no sequence matrix"};
+  const std::size_t length = p->length, n = p->state;
+  // Entry (i, j), j <= i: bits <= Cb(i) + Bb(j) + SP(i) - SP(j) + n, with SP(i) the bits of all
+  // decays up to step i (summed over the states), Cb and Bb the bits of c_i and b_j.
+  double sp = 0, sum_b_minus_sp = 0, total_bits = 0;
+  for (std::size_t i = 0; i < length; ++i) {
+    double cb = 0, bb = 0;
+    for (std::size_t s = 0; s < n; ++s) {
+      sp += bits(p->decay(i, s));
+      cb += bits(p->query(i, s));
+      bb += bits(p->key(i, s));
+    }
+    sum_b_minus_sp += bb - sp;
+    total_bits += static_cast<double>(i + 1) * (cb + sp + static_cast<double>(n)) + sum_b_minus_sp;
+  }
+  const double entries = static_cast<double>(length) * static_cast<double>(length);
+  char what[160];
+  std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a bit-size bound", length, length, total_bits);
+  return {4 * (entries * kRationalBytes + total_bits / 8), what};
+}
+
+}  // namespace freelunch::io
