@@ -10,5 +10,6 @@ void setup_precisions(CLI::App& app);
 void setup_check(CLI::App& app, int& exit_code);
 void setup_copy(CLI::App& app, int& exit_code);
 void setup_cot(CLI::App& app, int& exit_code);
+void setup_eval(CLI::App& app, int& exit_code);
 
 }  // namespace freelunch::cli
