@@ -1,7 +1,11 @@
 #include "io/layer_eval.hpp"
 
+#include <mpfr.h>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -90,6 +94,59 @@ double value_bytes(const arith::Precision& p) {
         else return 16;
       },
       p.spec);
+}
+
+// Size bounds of the exact values a run creates (docs/layer-json.md, "Memory").
+//  - Dyadic data (exact's dyadic path stores m 2^e, e = -log2 of the denominator, without
+//    normalising): (hi, lo) with |x| <= 2^hi and e >= lo; the mantissa has at most
+//    floor(hi - lo) + 1 bits. Products add both; a sum has hi <= log2(2^hi1 + 2^hi2) and the
+//    smaller lo (DyadicArith adds on the smaller exponent). Zero has hi = -inf.
+//  - Other rationals: hi = bits(numerator) + bits(denominator), lo = 0; bits(x y) <= bits(x) +
+//    bits(y) and bits(x + y) <= bits(x) + bits(y) + 1.
+struct SizeBound {
+  double hi = 0;
+  double lo = 0;
+};
+
+class SizeModel {
+ public:
+  explicit SizeModel(bool dyadic) : dyadic_(dyadic) {}
+  bool dyadic() const { return dyadic_; }
+
+  SizeBound of(const Rational& q) const {
+    if (!dyadic_) return {io::bits(q), 0};
+    const double e = -static_cast<double>(boost::multiprecision::msb(Integer(boost::multiprecision::denominator(q))));
+    if (q == 0) return {-std::numeric_limits<double>::infinity(), e};
+    mpfr_t x;  // log2 |q|, rounded up
+    mpfr_init2(x, 64);
+    mpfr_set_q(x, q.backend().data(), MPFR_RNDA);
+    mpfr_abs(x, x, MPFR_RNDU);
+    mpfr_log2(x, x, MPFR_RNDU);
+    const double hi = mpfr_get_d(x, MPFR_RNDU);
+    mpfr_clear(x);
+    return {hi, e};
+  }
+  SizeBound product(const SizeBound& x, const SizeBound& y) const {
+    return dyadic_ ? SizeBound{x.hi + y.hi, x.lo + y.lo} : SizeBound{x.hi + y.hi, 0};
+  }
+  SizeBound sum(const SizeBound& x, const SizeBound& y) const {
+    if (!dyadic_) return {x.hi + y.hi + 1, 0};
+    const double top = std::max(x.hi, y.hi), low = std::min(x.hi, y.hi);
+    const double hi = std::isinf(low) ? top : top + std::log2(1 + std::exp2(low - top)) + 1e-9;
+    return {hi, std::min(x.lo, y.lo)};
+  }
+  // The bits of the value's representation.
+  double bits(const SizeBound& x) const { return dyadic_ ? (std::isinf(x.hi) ? 1 : std::max(1.0, std::floor(x.hi - x.lo) + 1)) : x.hi; }
+  // Zero's hi replaced by 0 (|0| <= 1), for sums of bounds.
+  SizeBound bounded(const SizeBound& x) const { return {std::isinf(x.hi) ? 0 : x.hi, x.lo}; }
+
+ private:
+  bool dyadic_;
+};
+
+bool all_dyadic(const models::ScanParams<Rational>& p, const std::vector<Rational>& input) {
+  auto dyadic = [](const std::vector<Rational>& qs) { return std::all_of(qs.begin(), qs.end(), [](const Rational& q) { return is_dyadic(q); }); };
+  return dyadic(p.a) && dyadic(p.b) && dyadic(p.c) && dyadic(input) && (!p.skip || is_dyadic(*p.skip));
 }
 
 }  // namespace
@@ -238,25 +295,27 @@ MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision
   }
   const std::optional<models::ScanParams<Rational>> scan = as_scan(spec);
   if (!scan) return {params, "the exact parameters"};  // no exact run: the layer needs exp
-  // Bit-size bounds: state entries H[s] after each step, each output, summed over the outputs.
-  std::vector<double> h(n, 0.0);
+  // The recurrence on size bounds: state entries after each step, each output, summed over outputs.
+  const SizeModel model(all_dyadic(*scan, spec.input));
+  std::vector<SizeBound> h(n, model.of(Rational(0)));
   double outputs = 0, largest = 0;
-  const double skip = scan->skip ? bits(*scan->skip) : 0;
   for (std::size_t t = 0; t < length; ++t) {
-    const double u = bits(spec.input[t]);
-    double y = static_cast<double>(n);
+    const SizeBound u = model.of(spec.input[t]);
+    std::optional<SizeBound> y;
     for (std::size_t s = 0; s < n; ++s) {
-      h[s] += bits(scan->decay(t, s)) + bits(scan->key(t, s)) + u + 1;
-      y += bits(scan->query(t, s)) + h[s];
+      h[s] = model.sum(model.product(model.of(scan->decay(t, s)), h[s]), model.product(model.of(scan->key(t, s)), u));
+      const SizeBound term = model.product(model.of(scan->query(t, s)), h[s]);
+      y = y ? model.sum(*y, term) : term;
     }
-    if (scan->skip) y += skip + u + 1;
-    largest = std::max(largest, y);
-    outputs += kRationalBytes + y / 8;
+    if (scan->skip) y = model.sum(*y, model.product(model.of(*scan->skip), u));
+    largest = std::max(largest, model.bits(*y));
+    outputs += kRationalBytes + model.bits(*y) / 8;
   }
   double state = 0;
-  for (double x : h) state += 2 * (kRationalBytes + x / 8);  // the state and one temporary per entry
-  char what[160];
-  std::snprintf(what, sizeof what, "exact outputs and state, N = %zu, n = %zu, up to %.3g bits per output by a bit-size bound", length, n, largest);
+  for (const SizeBound& x : h) state += 2 * (kRationalBytes + model.bits(x) / 8);  // the state and one temporary per entry
+  char what[200];
+  std::snprintf(what, sizeof what, "exact outputs and state, N = %zu, n = %zu, up to %.3g bits per output by a %s size bound", length, n, largest,
+                model.dyadic() ? "dyadic" : "rational");
   return {params + outputs + state, what};
 }
 
@@ -264,22 +323,33 @@ MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec) {
   const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
   if (!p) return {0, "no sequence matrix"};
   const std::size_t length = p->length, n = p->state;
-  // Entry (i, j), j <= i: bits <= Cb(i) + Bb(j) + SP(i) - SP(j) + n, with SP(i) the bits of all
-  // decays up to step i (summed over the states), Cb and Bb the bits of c_i and b_j.
-  double sp = 0, sum_b_minus_sp = 0, total_bits = 0;
+  const SizeModel model(all_dyadic(*p, spec.input));
+  // Entry (i, j), j <= i, is Σ_s c_i[s] (Π_{k=j+1..i} a_k[s]) b_j[s]. Per step the largest size of
+  // c_i, a_i, b_i over the states (and, for dyadic bounds, the smallest exponent) bound every
+  // term; the decays enter through prefix sums A(i) = Σ_{k<=i} a_k, so that the sum over j <= i of
+  // the entry bounds is linear in per-i and per-j terms.
+  //   rational: bits <= n (C(i) + A(i) - A(j) + B(j)) + n   (n terms of a sum)
+  //   dyadic:   bits <= [HC(i) + HA(i) - HA(j) + HB(j) + log2 n] + 1 - [LC(i) + LA(i) - LA(j) + LB(j)]
+  double ha = 0, la = 0, sum_j = 0, total_bits = 0;
+  const double log_n = std::log2(static_cast<double>(n));
   for (std::size_t i = 0; i < length; ++i) {
-    double cb = 0, bb = 0;
+    double hc = 0, lc = 0, hb = 0, lb = 0, hd = 0, ld = 0;
     for (std::size_t s = 0; s < n; ++s) {
-      sp += bits(p->decay(i, s));
-      cb += bits(p->query(i, s));
-      bb += bits(p->key(i, s));
+      const SizeBound c = model.bounded(model.of(p->query(i, s))), b = model.bounded(model.of(p->key(i, s))),
+                      a = model.bounded(model.of(p->decay(i, s)));
+      hc = s == 0 ? c.hi : std::max(hc, c.hi), lc = s == 0 ? c.lo : std::min(lc, c.lo);
+      hb = s == 0 ? b.hi : std::max(hb, b.hi), lb = s == 0 ? b.lo : std::min(lb, b.lo);
+      hd = s == 0 ? a.hi : std::max(hd, a.hi), ld = s == 0 ? a.lo : std::min(ld, a.lo);
     }
-    sum_b_minus_sp += bb - sp;
-    total_bits += static_cast<double>(i + 1) * (cb + sp + static_cast<double>(n)) + sum_b_minus_sp;
+    ha += hd, la += ld;
+    const double per_i = model.dyadic() ? hc + ha + log_n + 1 - lc - la : static_cast<double>(n) * (hc + ha + 1);
+    sum_j += model.dyadic() ? hb - ha - lb + la : static_cast<double>(n) * (hb - ha);
+    total_bits += static_cast<double>(i + 1) * per_i + sum_j;
   }
   const double entries = static_cast<double>(length) * static_cast<double>(length);
-  char what[160];
-  std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a bit-size bound", length, length, total_bits);
+  char what[200];
+  std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a %s size bound", length, length, total_bits,
+                model.dyadic() ? "dyadic" : "rational");
   return {4 * (entries * kRationalBytes + total_bits / 8), what};
 }
 

@@ -167,17 +167,20 @@ struct MemoryEstimate {
   std::string what;
 };
 
-// The memory one run needs at its peak (docs/layer-json.md, "Memory"):
-//  - exact: every output and state entry bounded by bit-size growth (bits(x y) <= bits(x) + bits(y),
-//    bits(x + y) <= bits(x) + bits(y) + 1 for rationals), so the state entry after t steps has at
-//    most Σ_{k<=t} (bits a_k + bits b_k + bits u_k + 1) bits; plus the parameters, 64 bytes per
-//    value. An upper bound: dyadic data and common denominators need less.
+// The memory one run needs at its peak (docs/layer-json.md, "Memory"). Heuristic in what it
+// counts, rigorous in the sizes it bounds:
+//  - exact: the outputs (all kept) and the state, each bounded by following the recurrence on size
+//    bounds of the parameters: for all-dyadic data (exact's dyadic path) a magnitude 2^hi and a
+//    lowest exponent lo per value, the mantissa then has at most floor(hi - lo) + 1 bits; for
+//    other rationals bits(x y) <= bits(x) + bits(y) and bits(x + y) <= bits(x) + bits(y) + 1;
+//    plus the parameters, 64 bytes per value.
 //  - other arithmetics: the values held (parameters, discretized parameters, state, outputs,
 //    softmax logits) times the size of one value (P/8 + 48 bytes for MPFR, twice for intervals,
 //    16 bytes for emulated formats and fixed point).
 MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision& p);
-// The exact sequence matrix and the blocks of the rank profile: N^2 entries bounded as above,
-// times 4 (the matrix, its rational copy, a block, FLINT's integer copy).
+// The exact sequence matrix and the blocks of the rank profile: N^2 entries, each bounded as
+// above through prefix sums over the decays, times 4 (the matrix, its rational copy, a block,
+// FLINT's integer copy).
 MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec);
 
 }  // namespace freelunch::io

@@ -175,6 +175,40 @@ BOOST_AUTO_TEST_CASE(huge_numbers_hit_the_memory_cap) {
   BOOST_TEST(bit_size(Rational(0)) == 2u);
 }
 
+// The exact-run estimate bounds the outputs it counts: for random dyadic data (float32-like
+// values, exact's dyadic path) and for rational data (decays k/9), the estimate is at least the
+// bytes of the exact outputs, 64 plus bits/8 each.
+BOOST_AUTO_TEST_CASE(exact_estimate_bounds_the_outputs) {
+  Rng rng(testing::seed());
+  for (std::uint64_t it = 0; it < testing::iterations(4); ++it) {
+    const bool dyadic = it % 2 == 0;
+    std::string text;
+    if (dyadic) {
+      auto f32 = [&] { return static_cast<double>(static_cast<float>(rng.uniform(-1000000, 1000000)) / 1048576.0f); };
+      nlohmann::json j = nlohmann::json::parse(random_scan_json(rng, 40, 3, false));
+      for (auto* field : {&j["scan"]["b"], &j["scan"]["c"]})
+        for (auto& row : *field)
+          for (auto& x : row) x = f32();
+      for (auto& x : j["input"]) x = f32();
+      for (auto& row : j["scan"]["a"])
+        for (auto& x : row) x = static_cast<double>(static_cast<float>(rng.uniform(1, 1048575)) / 1048576.0f);
+      text = j.dump();
+    } else {
+      text = random_scan_json(rng, 40, 3, false);
+    }
+    BOOST_TEST_CONTEXT("iteration " << it << ": " << text) {
+      const LayerSpec s = parse_layer_json(text, kCap);
+      const LayerRun y = run("exact", s);
+      BOOST_TEST(y.exact_path == (dyadic ? "dyadic" : "rational"));
+      double bytes = 0;
+      for (std::size_t t = 0; t < y.length(); ++t) bytes += 64 + static_cast<double>(bit_size(*y.lower[t])) / 8;
+      const MemoryEstimate e = estimate_run_memory(s, arith::parse_precision("exact"));
+      BOOST_TEST(e.bytes >= bytes);
+      BOOST_TEST(e.what.find(dyadic ? "dyadic size bound" : "rational size bound") != std::string::npos);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(schedules_from_text) {
   BOOST_TEST(parse_schedule("full", 8).name == "full L=4");
   BOOST_TEST(parse_schedule("reverse", 8).sources.front() == 3u);
