@@ -162,7 +162,8 @@ int run_eval(const EvalOptions& opt) {
   for (const arith::Precision& p : runs) {
     const io::MemoryEstimate need = io::estimate_run_memory(spec, p);
     if (need.bytes > static_cast<double>(cap))
-      throw UsageError(opt.file + ": evaluating in " + p.name + " needs about " + io::format_bytes(need.bytes) + " (" + need.what +
+      throw UsageError(opt.file + ": evaluating in " + p.name + (p.name == reference.name ? " (the reference)" : "") + " needs about " +
+                       io::format_bytes(need.bytes) + " (" + need.what +
                        "), above the memory cap " + io::format_bytes(static_cast<double>(cap)) + " (" + cap_source + ")");
   }
 
