@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "arith/errors.hpp"
 #include "linalg/matrix.hpp"
 #include "models/dot.hpp"
 
