@@ -32,14 +32,7 @@ namespace {
 using dp::ModelKind;
 using dp::Problem;
 using dp::ProblemKind;
-
-constexpr std::size_t kInputs = 20;
-
-std::vector<std::size_t> cost_lengths() {
-  std::vector<std::size_t> t;
-  for (std::size_t k = 6; k <= 16; ++k) t.push_back(std::size_t{1} << k);
-  return t;
-}
+constexpr std::size_t kInputs = dp::kInputsPerLength;
 
 ProofReport run(const ProofOptions& opt) {
   const bool full = opt.grid == Grid::full;
@@ -62,9 +55,9 @@ ProofReport run(const ProofOptions& opt) {
   for (auto& job : dp::softmax_cot_jobs(halfindex, ModelKind::transformer, softmax_lengths, certify_up_to, kInputs, opt.seed, opt.semantics))
     jobs.push_back(std::move(job));
   for (std::size_t t : rank_lengths) jobs.push_back([t] { return dp::halfindex_rank_bound(t); });
-  jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::mamba_general, cost_lengths(), 2.0, opt.seed); });
-  jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::transformer, cost_lengths(), 2.0, opt.seed); });
-  jobs.push_back([&] { return dp::cost_series(lis, ModelKind::mamba_general, cost_lengths(), 2.0, opt.seed); });
+  jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::mamba_general, dp::cost_lengths(), 2.0, opt.seed); });
+  jobs.push_back([&] { return dp::cost_series(halfindex, ModelKind::transformer, dp::cost_lengths(), 2.0, opt.seed); });
+  jobs.push_back([&] { return dp::cost_series(lis, ModelKind::mamba_general, dp::cost_lengths(), 2.0, opt.seed); });
 
   report.results = run_jobs("t4", jobs, opt);
   report.tables.push_back({"t4-cost.tex", output::dp_cost_table(report, "t4")});

@@ -12,7 +12,9 @@
 //
 // Checks. (1) Correctness: mamba-local writes the exact CoT in `exact` on 20 seeded inputs per T
 // (full grid: T = 2^14 exactly and 2^16 certified with interval128, which encloses the exact
-// model's outputs); transformer-window in MPFR, certified by intervals where the size allows.
+// model's outputs); transformer-window in MPFR, certified by intervals where the size allows; the
+// general models (mamba-general exactly, transformer in MPFR) on the same problems for T up to
+// 256 (full: 1024).
 // (2) Cost, counted for T = 2^6..2^16 for all four models: slopes about 1 for the local ones,
 // about 2 for mamba-general and the full Transformer on the same problems. (3) Precision: per
 // model, problem and arithmetic, the largest T (powers of two) with a correct CoT, for the local
@@ -34,8 +36,7 @@ namespace {
 using dp::ModelKind;
 using dp::Problem;
 using dp::ProblemKind;
-
-constexpr std::size_t kInputs = 20;
+constexpr std::size_t kInputs = dp::kInputsPerLength;
 
 ProofReport run(const ProofOptions& opt) {
   const bool full = opt.grid == Grid::full;
@@ -46,8 +47,7 @@ ProofReport run(const ProofOptions& opt) {
   const std::vector<std::size_t> window_lengths = full ? std::vector<std::size_t>{8, 256, 4096, 65536} : std::vector<std::size_t>{8, 256, 4096};
   const std::size_t window_certify_up_to = full ? 4096 : 256;
   const std::size_t local_cap = 65536, general_cap = full ? 4096 : 1024, exact_local_cap = full ? 16384 : 4096;
-  std::vector<std::size_t> cost_lengths;
-  for (std::size_t k = 6; k <= 16; ++k) cost_lengths.push_back(std::size_t{1} << k);
+  const std::vector<std::size_t> cost_lengths = dp::cost_lengths();
 
   ProofReport report{"t5", "", to_string(opt.grid), "", opt.seed, {}, {}};
   report.scope = "Kadane, robber, trib-mod (p = 7), " + std::to_string(kInputs) + " inputs per T; mamba-local exact for T up to " +
@@ -64,6 +64,14 @@ ProofReport run(const ProofOptions& opt) {
       jobs.push_back([&, t] { return dp::check_cot(p, ModelKind::mamba_local, t, kInputs, opt.seed, interval, opt.semantics); });
     for (auto& job : dp::softmax_cot_jobs(p, ModelKind::transformer_window, window_lengths, window_certify_up_to, kInputs, opt.seed,
                                           opt.semantics))
+      jobs.push_back(std::move(job));
+  }
+  // The general models apply to local problems too: they write the same CoT, at quadratic cost.
+  const std::vector<std::size_t> general_lengths = full ? std::vector<std::size_t>{8, 64, 256, 1024} : std::vector<std::size_t>{8, 64, 256};
+  for (const Problem& p : local) {
+    for (std::size_t t : general_lengths)
+      jobs.push_back([&, t] { return dp::check_cot(p, ModelKind::mamba_general, t, kInputs, opt.seed, exact, opt.semantics); });
+    for (auto& job : dp::softmax_cot_jobs(p, ModelKind::transformer, general_lengths, full ? 256 : 64, kInputs, opt.seed, opt.semantics))
       jobs.push_back(std::move(job));
   }
   for (const Problem& p : local)

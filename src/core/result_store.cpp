@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "arith/errors.hpp"
+#include "output/atomic_file.hpp"
 
 namespace freelunch {
 namespace {
@@ -89,15 +90,7 @@ void ResultStore::append(std::size_t index, std::size_t count, const std::vector
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd_ < 0) throw std::runtime_error("cannot open the results store " + path_ + ": " + std::strerror(errno));
   }
-  std::size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error("cannot write the results store " + path_ + ": " + std::strerror(errno));
-    }
-    written += static_cast<std::size_t>(n);
-  }
+  output::write_all(fd_, line, path_);
   if (::fsync(fd_) != 0) throw std::runtime_error("cannot flush the results store " + path_ + ": " + std::strerror(errno));
 }
 

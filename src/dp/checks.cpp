@@ -34,6 +34,12 @@ std::string describe_failure(const CotOutcome& out) {
 
 }  // namespace
 
+std::vector<std::size_t> cost_lengths() {
+  std::vector<std::size_t> t;
+  for (std::size_t k = 6; k <= 16; ++k) t.push_back(std::size_t{1} << k);
+  return t;
+}
+
 std::uint64_t input_seed(std::uint64_t seed, std::size_t length, std::size_t k) {
   return seed * 1000003ULL + static_cast<std::uint64_t>(length) * 1009ULL + k;
 }

@@ -16,6 +16,10 @@
 
 namespace freelunch::dp {
 
+// Inputs per length in the correctness checks, and the lengths of the cost sweeps (2^6..2^16).
+constexpr std::size_t kInputsPerLength = 20;
+std::vector<std::size_t> cost_lengths();
+
 // The seed of input number k of length T: fixed by the run's seed, distinct per (T, k).
 std::uint64_t input_seed(std::uint64_t seed, std::size_t length, std::size_t k);
 

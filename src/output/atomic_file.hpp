@@ -8,4 +8,8 @@ namespace freelunch::output {
 // Creates parent directories as needed. Throws std::runtime_error naming the path on failure.
 void write_file_atomically(const std::string& path, const std::string& contents);
 
+// Writes all of data to the open file descriptor fd (retrying short writes and EINTR); throws
+// std::runtime_error naming path otherwise. Shared with the results store, which appends.
+void write_all(int fd, const std::string& data, const std::string& path);
+
 }  // namespace freelunch::output

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE result_store
-#include <boost/test/included/unit_test.hpp>
+#include "support/test_support.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE dp_problem
-#include <boost/test/included/unit_test.hpp>
+#include "support/test_support.hpp"
 
 #include <vector>
 

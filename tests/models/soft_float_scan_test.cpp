@@ -1,5 +1,5 @@
 #define BOOST_TEST_MODULE soft_float_scan
-#include <boost/test/included/unit_test.hpp>
+#include "support/test_support.hpp"
 
 #include <bit>
 #include <cmath>
