@@ -40,13 +40,13 @@ std::vector<const ProofEntry*> selected_proofs(const std::vector<std::string>& i
 
 }  // namespace
 
-void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids) {
+void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const std::string& results_flag) {
   if (with_ids) app.add_option("ids", opt.ids, "Theorem ids (l1, t1..t5, case-insensitive) or all")->required();
   app.add_option("--precision", opt.precisions, "Comma-separated arithmetics (default: the proof's list)")
       ->each([&opt](const std::string&) { opt.precisions_given = true; });
   app.add_option("--grid", opt.grid, "quick or full")->capture_default_str();
   app.add_option("--seed", opt.seed, "Seed of the random instances")->capture_default_str();
-  app.add_option("--out", opt.out_dir, "Directory for JSON lines")->capture_default_str();
+  app.add_option(results_flag, opt.out_dir, "Directory for JSON lines and the results store")->capture_default_str();
   app.add_option("--tables", opt.tables_dir, "Directory for LaTeX tables")->capture_default_str();
   app.add_option("--jobs", opt.jobs, "Instances run in parallel")->capture_default_str()->check(CLI::Range(1u, 256u));
   app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
@@ -55,7 +55,7 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids) {
   app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store in OUT/.store");
 }
 
-int run_check(const CheckOptions& opt) {
+CheckOutcome run_proofs(const CheckOptions& opt) {
   ProofOptions base;
   base.grid = parse_grid(opt.grid);
   base.seed = opt.seed;
@@ -69,7 +69,7 @@ int run_check(const CheckOptions& opt) {
   const auto proofs = selected_proofs(opt.ids);
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
 
-  bool failed = false;
+  CheckOutcome outcome;
   for (const ProofEntry* entry : proofs) {
     ProofOptions po = base;
     po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
@@ -95,9 +95,12 @@ int run_check(const CheckOptions& opt) {
     for (const auto& [file, table] : report.tables)
       output::write_file_atomically((std::filesystem::path(opt.tables_dir) / file).string(), table.render());
     std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), report.tables.size(), opt.tables_dir.c_str());
-    failed = failed || this_failed;
+    outcome.failed = outcome.failed || this_failed;
+    outcome.reports.push_back(std::move(report));
   }
-  return failed ? 1 : 0;
+  return outcome;
 }
+
+int run_check(const CheckOptions& opt) { return run_proofs(opt).failed ? 1 : 0; }
 
 }  // namespace freelunch::cli

@@ -25,8 +25,17 @@ struct CheckOptions {
   bool fresh = false;  // recompute instead of reusing the results store
 };
 
-// Binds the options shared by `check` and the proof executables.
-void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids);
+// Binds the options shared by `check`, `report` and the proof executables. `results_flag` names
+// the option of CheckOptions::out_dir (`report` keeps --out for the report's own directory).
+void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const std::string& results_flag = "--out");
+
+struct CheckOutcome {
+  std::vector<ProofReport> reports;  // in the order run, claims filled in
+  bool failed = false;               // some check of some report fails
+};
+// Runs the selected proofs (reusing the results store), prints each summary, writes the JSON
+// lines and tables.
+CheckOutcome run_proofs(const CheckOptions& opt);
 // Returns the exit code: 0 when every check holds, 1 when one fails.
 int run_check(const CheckOptions& opt);
 

@@ -11,5 +11,6 @@ void setup_check(CLI::App& app, int& exit_code);
 void setup_copy(CLI::App& app, int& exit_code);
 void setup_cot(CLI::App& app, int& exit_code);
 void setup_eval(CLI::App& app, int& exit_code);
+void setup_report(CLI::App& app, int& exit_code);
 
 }  // namespace freelunch::cli

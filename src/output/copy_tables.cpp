@@ -5,7 +5,7 @@
 #include <map>
 #include <variant>
 
-#include "core/version.hpp"
+#include "output/provenance.hpp"
 #include "tasks/magnitude_bound.hpp"
 
 namespace freelunch::output {
@@ -47,8 +47,7 @@ LatexTable t3_threshold_table(const ProofReport& report, const std::vector<arith
     }
     t.rows.push_back(row);
   }
-  t.provenance = std::string(kPaperVersion) + "; freelunch " + kToolVersion + "; rounding: " + semantics + "; grid " +
-                 report.grid + ", seed " + std::to_string(report.seed) + ".";
+  t.provenance = provenance(report, semantics);
   return t;
 }
 
@@ -86,11 +85,6 @@ std::string largest_cell(const CheckResult& r) {
   return cell;
 }
 
-std::string t1_provenance(const ProofReport& report, const std::string& semantics) {
-  return std::string(kPaperVersion) + "; freelunch " + kToolVersion + "; rounding: " + semantics + "; grid " + report.grid + ", seed " +
-         std::to_string(report.seed) + ".";
-}
-
 }  // namespace
 
 LatexTable t1_separation_table(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
@@ -122,7 +116,7 @@ LatexTable t1_separation_table(const ProofReport& report, const std::vector<arit
   add_rows("T1a largest distance", "T1a magnitude, ");
   add_rows("T1b largest length with n = 8", "T1b rank, ");
   add_rows("T1c largest injective length", "T1c information, ");
-  t.provenance = t1_provenance(report, semantics);
+  t.provenance = provenance(report, semantics);
   return t;
 }
 
@@ -155,7 +149,7 @@ LatexTable t1_escape_table(const ProofReport& report, const std::vector<arith::P
     row.push_back(cell);
   }
   t.rows.push_back(row);
-  t.provenance = t1_provenance(report, c.semantics);
+  t.provenance = provenance(report, c.semantics);
   return t;
 }
 

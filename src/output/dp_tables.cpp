@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "core/version.hpp"
+#include "output/provenance.hpp"
 
 namespace freelunch::output {
 namespace {
@@ -13,11 +13,6 @@ std::string fixed2(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", x);
   return buf;
-}
-
-std::string provenance(const ProofReport& report, const std::string& semantics) {
-  return std::string(kPaperVersion) + "; freelunch " + kToolVersion + "; rounding: " + semantics + "; grid " + report.grid + ", seed " +
-         std::to_string(report.seed) + ".";
 }
 
 }  // namespace

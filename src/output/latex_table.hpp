@@ -13,8 +13,11 @@ struct LatexTable {
   std::vector<std::vector<std::string>> rows;
   std::string provenance;                  // one line, also printed as a table note
   bool on_terminal = false;                // also printed by `freelunch check` (render_text)
+  std::string column_spec;                 // tabular columns; empty: one 'l' per header cell
 
-  std::string render() const;
+  // The table environment. With `fit_width` a tabular wider than the line is scaled down to the
+  // line width (needs \usepackage{graphicx}), as the report does; docs/tables/ keeps it natural.
+  std::string render(bool fit_width = false) const;
   // Plain text: aligned columns under the header, for the terminal.
   std::string render_text() const;
 };

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "core/version.hpp"
+#include "output/provenance.hpp"
 
 namespace freelunch::output {
 namespace {
@@ -52,11 +52,61 @@ LatexTable pivot_table(const ProofReport& report, PivotBy by, const std::string&
     }
     t.rows.push_back(row);
   }
-  std::string precision_list, semantics_list;
-  for (const auto& p : precisions) precision_list += (precision_list.empty() ? "" : ", ") + p;
+  std::string semantics_list;
   for (const auto& s : semantics) semantics_list += (semantics_list.empty() ? "" : "; ") + s;
-  t.provenance = std::string(kPaperVersion) + "; freelunch " + kToolVersion + "; arithmetics: " + precision_list +
-                 "; rounding: " + semantics_list + "; grid " + report.grid + ", seed " + std::to_string(report.seed) + ".";
+  t.provenance = provenance(report, semantics_list, std::vector<std::string>(precisions.begin(), precisions.end()));
+  return t;
+}
+
+LatexTable verdict_table(const ProofReport& report, const std::string& label) {
+  std::vector<std::string> checks, arithmetics;
+  // (check, arithmetic) -> verdict counts.
+  std::map<std::pair<std::string, std::string>, std::map<Verdict, std::size_t>> cells;
+  std::map<std::string, const CheckResult*> first_failure;
+  std::set<std::string> semantics;
+  for (const CheckResult& r : report.results) {
+    if (std::find(checks.begin(), checks.end(), r.check) == checks.end()) checks.push_back(r.check);
+    if (std::find(arithmetics.begin(), arithmetics.end(), r.precision) == arithmetics.end()) arithmetics.push_back(r.precision);
+    semantics.insert(r.semantics);
+    ++cells[{r.check, r.precision}][r.verdict];
+    if (r.verdict == Verdict::fails && !first_failure.count(r.check)) first_failure[r.check] = &r;
+  }
+  auto word = [](Verdict v) { return v == Verdict::holds_numerically ? std::string("holds") : v == Verdict::not_applicable ? std::string("n/a") : to_string(v); };
+  LatexTable t;
+  t.caption = report.id + ": verdict per check and arithmetic, and the instances of each check per arithmetic (a cell with two "
+              "verdicts counts each). verified: exact or certified; holds: numerically, finite precision without certificate; "
+              "measured: a number reported without a verdict; --: not run in that arithmetic.";
+  t.label = "tab:" + label;
+  t.header = {"check", "instances"};
+  t.header.insert(t.header.end(), arithmetics.begin(), arithmetics.end());
+  for (const std::string& check : checks) {
+    std::set<std::size_t> totals;
+    std::vector<std::string> row{check, ""};
+    for (const std::string& a : arithmetics) {
+      const auto it = cells.find({check, a});
+      if (it == cells.end()) {
+        row.push_back("--");
+        continue;
+      }
+      std::size_t total = 0;
+      std::string cell;
+      for (const auto& [v, n] : it->second) total += n;
+      for (const auto& [v, n] : it->second) {
+        if (!cell.empty()) cell += ", ";
+        cell += word(v);
+        if (n != total) cell.append(" ").append(std::to_string(n));
+      }
+      totals.insert(total);
+      row.push_back(cell);
+    }
+    row[1] = totals.size() == 1 ? std::to_string(*totals.begin()) : "varies";
+    if (first_failure.count(check)) row[0] += " (first failure: " + first_failure[check]->instance + ")";
+    t.rows.push_back(row);
+  }
+  std::string semantics_list;
+  for (const auto& s : semantics) semantics_list += (semantics_list.empty() ? "" : "; ") + s;
+  t.provenance = provenance(report, semantics_list, arithmetics);
+  t.column_spec = ">{\\raggedright\\arraybackslash}p{0.24\\linewidth}" + std::string(t.header.size() - 1, 'l');
   return t;
 }
 

@@ -17,6 +17,12 @@ enum class PivotBy { check, precision };
 LatexTable pivot_table(const ProofReport& report, PivotBy by, const std::string& label, const std::string& caption,
                        const std::vector<std::string>& precision_prefixes);
 
+// The verdict per arithmetic: one row per check (in order of first appearance, with its first
+// failing instance), one column per arithmetic, a cell the verdict ("verified", "holds",
+// "fails", "measured", "n/a"; with counts when an arithmetic's instances differ), and the number
+// of instances per arithmetic. Needs \usepackage{array} for its first column.
+LatexTable verdict_table(const ProofReport& report, const std::string& label);
+
 // The terminal summary of a report: per check and arithmetic, the verdict counts and the first
 // failure, if any.
 std::string terminal_summary(const ProofReport& report);

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/deviation.hpp"
-#include "core/version.hpp"
+#include "output/provenance.hpp"
 
 namespace freelunch::tasks {
 
@@ -85,8 +85,7 @@ output::LatexTable t2_precision_table(const ProofReport& report, const std::vect
   for (const std::string& kind : schedule_kinds) last.push_back(slopes.count(kind) ? slopes[kind] : "--");
   for (std::size_t c = 0; c < columns.size(); ++c) last.push_back("");
   t.rows.push_back(last);
-  t.provenance = std::string(kPaperVersion) + " (Thm 2); freelunch " + kToolVersion + "; rounding: " + semantics + "; grid " +
-                 report.grid + ", seed " + std::to_string(report.seed) + ".";
+  t.provenance = output::provenance(report, semantics);
   return t;
 }
 

@@ -1,0 +1,92 @@
+// `freelunch report [--out docs/report] [--pdf]`: runs (or reuses from the results store) every
+// proof on the grid, writes the LaTeX report with its tables and pgfplots figures, and with
+// --pdf compiles it with latexmk. Exit 0 when every check holds, 1 when one fails (the report is
+// written all the same: it shows the failure), 2 for usage errors or a PDF that could not be built.
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <memory>
+
+#include "arith/errors.hpp"
+#include "cli/check_runner.hpp"
+#include "cli/commands.hpp"
+#include "cli/registry.hpp"
+#include "models/rounding_semantics.hpp"
+#include "output/atomic_file.hpp"
+#include "output/report_document.hpp"
+
+extern char** environ;
+
+namespace freelunch::cli {
+namespace {
+
+struct ReportOptions {
+  CheckOptions check;
+  std::string out_dir = "docs/report";
+  bool pdf = false;
+};
+
+// Runs latexmk on DIR/report.tex, its output in DIR/latexmk.out. Throws UsageError (exit 2)
+// naming the log when latexmk is missing or LaTeX stops on an error.
+void build_pdf(const std::string& dir) {
+  const std::string tex = (std::filesystem::path(dir) / "report.tex").string();
+  const std::string transcript = (std::filesystem::path(dir) / "latexmk.out").string();
+  std::vector<std::string> args = {"latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-cd", tex};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, transcript.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, STDIN_FILENO);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "latexmk", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0)
+    throw UsageError("cannot run latexmk (" + std::string(std::strerror(spawned)) + "); install the TeX packages with 'scripts/setup --report'");
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw UsageError("waiting for latexmk failed: " + std::string(std::strerror(errno)));
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    throw UsageError("latexmk not found; install the TeX packages with 'scripts/setup --report'");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw UsageError("latexmk could not build the PDF; see " + (std::filesystem::path(dir) / "report.log").string() + " and " + transcript);
+}
+
+int run_report(const ReportOptions& opt) {
+  const auto outcome = run_proofs(opt.check);
+  std::vector<output::ReportSection> sections;
+  for (const ProofReport& r : outcome.reports) sections.push_back({&find_proof(r.id), &r});
+  const std::string semantics = models::parse_rounding_semantics(opt.check.semantics).to_string();
+  const auto files = output::report_files(sections, semantics);
+  for (const output::ReportFile& f : files) output::write_file_atomically((std::filesystem::path(opt.out_dir) / f.path).string(), f.contents);
+  std::printf("report: wrote %s (%zu sections, %zu figures, %zu files)\n", (std::filesystem::path(opt.out_dir) / "report.tex").c_str(),
+              sections.size(), output::figure_count(files), files.size());
+  if (opt.pdf) {
+    std::fflush(stdout);
+    build_pdf(opt.out_dir);
+    std::printf("report: wrote %s\n", (std::filesystem::path(opt.out_dir) / "report.pdf").c_str());
+  }
+  return outcome.failed ? 1 : 0;
+}
+
+}  // namespace
+
+void setup_report(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<ReportOptions>();
+  opt->check.ids = {"all"};
+  CLI::App* sub = app.add_subcommand("report", "Run every proof (reusing finished instances) and write the LaTeX report with figures");
+  add_check_options(*sub, opt->check, false, "--results");
+  sub->add_option("--out", opt->out_dir, "Directory of the report (report.tex, tables/, figures/)")->capture_default_str();
+  sub->add_flag("--pdf", opt->pdf, "Also compile report.pdf with latexmk (TeX packages: scripts/setup --report)");
+  sub->callback([opt, &exit_code] { exit_code = run_report(*opt); });
+}
+
+}  // namespace freelunch::cli
