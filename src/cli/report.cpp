@@ -1,11 +1,13 @@
-// `freelunch report [--out docs/report] [--pdf]`: runs (or reuses from the results store) every
-// proof on the grid, writes the LaTeX report with its tables and pgfplots figures, and with
+// `freelunch report [ids...] [--out docs/report] [--pdf]`: runs (or reuses from the results store)
+// every proof (or those named) on the grid, writes the LaTeX report with its tables and pgfplots figures, and with
 // --pdf compiles it with latexmk. Exit 0 when every check holds, 1 when one fails (the report is
 // written all the same: it shows the failure), 2 for usage errors or a PDF that could not be built.
 #include <spawn.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -60,7 +62,23 @@ void build_pdf(const std::string& dir) {
     throw UsageError("latexmk could not build the PDF; see " + (std::filesystem::path(dir) / "report.log").string() + " and " + transcript);
 }
 
+// True when `program` is an executable file in a directory of $PATH.
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+    const std::filesystem::path candidate = std::filesystem::path(dirs.substr(start, end - start)) / program;
+    if (end > start && access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 int run_report(const ReportOptions& opt) {
+  // Fail before the sweep, not after it.
+  if (opt.pdf && !on_path("latexmk"))
+    throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
   const auto outcome = run_proofs(opt.check);
   std::vector<output::ReportSection> sections;
   for (const ProofReport& r : outcome.reports) sections.push_back({&find_proof(r.id), &r});
@@ -84,6 +102,7 @@ void setup_report(CLI::App& app, int& exit_code) {
   opt->check.ids = {"all"};
   CLI::App* sub = app.add_subcommand("report", "Run every proof (reusing finished instances) and write the LaTeX report with figures");
   add_check_options(*sub, opt->check, false, "--results");
+  sub->add_option("ids", opt->check.ids, "Theorem ids (l1, t1..t5) or all; default all")->capture_default_str();
   sub->add_option("--out", opt->out_dir, "Directory of the report (report.tex, tables/, figures/)")->capture_default_str();
   sub->add_flag("--pdf", opt->pdf, "Also compile report.pdf with latexmk (TeX packages: scripts/setup --report)");
   sub->callback([opt, &exit_code] { exit_code = run_report(*opt); });
