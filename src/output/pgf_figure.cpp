@@ -40,7 +40,8 @@ std::string CsvData::render(const std::string& provenance) const {
 
 std::string csv_number(double x) {
   if (!std::isfinite(x)) return "nan";
-  if (x == std::floor(x) && std::fabs(x) < 9.0e15) {
+  if (x == 0) return "0";  // -0 too: a count or a length, never a signed zero
+  if (x == std::floor(x) && std::fabs(x) < 1.0e18) {  // every such double is an integer, printed in full
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.0f", x);
     return buf;

@@ -51,7 +51,8 @@ struct PgfFigure {
   std::string render_tex(const std::string& csv_path) const;
 };
 
-// A number for a CSV cell: integers exactly, others with 10 significant digits; "nan" for a
+// A number for a CSV cell: integers below 10^18 in full, zero as "0" (never "-0"), others with 10
+// significant digits; "nan" for a
 // non-finite value.
 std::string csv_number(double x);
 

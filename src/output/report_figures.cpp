@@ -275,6 +275,7 @@ PgfFigure t2_precision_figure(const ProofReport& t2) {
   panel.axis_options = {"width=0.72\\linewidth", "height=7cm", "xlabel={$\\log_2 L$}", "ylabel={least significand bits $P^*$ that copy}",
                         "legend pos=outer north east", "legend style={font=\\footnotesize}", "legend cell align=left", "grid=major"};
   for (std::size_t i = 0; i < schedules.size(); ++i) {
+    if (!has_values(f.data, ids[i])) continue;  // no P* in the searched range for any L
     panel.plots.push_back({"log2_L", ids[i], "", "only marks, mark=" + mark_shapes()[i % mark_shapes().size()] + ", mark size=2.2pt, color=" + color(i),
                            latex_escape(schedules[i])});
     const auto& pts = points[schedules[i]];
@@ -350,7 +351,7 @@ PgfFigure dp_cost_figure(const ProofReport& report) {
                                                            "legend columns=" + std::to_string(std::min<std::size_t>(models.size(), 4)),
                                                            "legend style={font=\\footnotesize, at={(0,-0.28)}, anchor=north west}"});
     for (const CheckResult* r : results) {
-      if (r->data["problem"].get<std::string>() != problems[k]) continue;
+      if (r->data["problem"].get<std::string>() != problems[k] || !has_values(f.data, id[r])) continue;
       const std::string model = r->data["model"].get<std::string>();
       const std::size_t m = index_of(models, model);
       panel.plots.push_back({"T", id[r], "", "mark=" + mark_shapes()[m % mark_shapes().size()] + ", mark size=1.6pt, color=" + color(m),
@@ -378,11 +379,20 @@ PgfFigure dp_cost_figure(const ProofReport& report) {
 }
 
 std::vector<PgfFigure> report_figures(const ProofReport& report) {
-  if (report.id == "t1") return {t1a_distance_figure(report), t1b_error_figure(report)};
-  if (report.id == "t2") return {t2_precision_figure(report)};
-  if (report.id == "t3") return {t3_length_figure(report)};
-  if (report.id == "t4" || report.id == "t5") return {dp_cost_figure(report)};
-  return {};
+  std::vector<PgfFigure> all;
+  if (report.id == "t1") all = {t1a_distance_figure(report), t1b_error_figure(report)};
+  if (report.id == "t2") all = {t2_precision_figure(report)};
+  if (report.id == "t3") all = {t3_length_figure(report)};
+  if (report.id == "t4" || report.id == "t5") all = {dp_cost_figure(report)};
+  // A figure with nothing to draw (its check not run, e.g. on a custom --precision list) is left out.
+  std::vector<PgfFigure> out;
+  for (PgfFigure& f : all) {
+    const bool has_data = std::any_of(f.panels.begin(), f.panels.end(), [](const PgfPanel& p) {
+      return std::any_of(p.plots.begin(), p.plots.end(), [](const PgfPlot& plot) { return plot.expression.empty(); });
+    });
+    if (has_data) out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace freelunch::output

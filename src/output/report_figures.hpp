@@ -27,7 +27,8 @@ PgfFigure t3_length_figure(const ProofReport& t3);
 // series per model.
 PgfFigure dp_cost_figure(const ProofReport& report);
 
-// The figures of one proof, by its id (empty for a proof without figures).
+// The figures of one proof, by its id (empty for a proof without figures); a figure with no
+// data to draw is left out.
 std::vector<PgfFigure> report_figures(const ProofReport& report);
 
 }  // namespace freelunch::output
