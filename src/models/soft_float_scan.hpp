@@ -4,15 +4,18 @@
 // (per-operation rounding, sequential sums), with the same values and the same sticky flags,
 // at a fraction of the cost.
 //
-// How. Values are plain doubles (a format value is exact in binary64). Each time step runs first
-// on a rounding without data-dependent branches, which assumes every result is zero or in the
-// format's normal binades without overflow: the state update then vectorizes. Discarded bits and
-// TwoSum errors are OR-ed into one word (inexact iff nonzero) and the sign bit of another word
-// records whether the assumption failed. If it failed, the step is redone from the saved state by
-// the generic SoftFloat operations, which raise every flag exactly as the generic scan does; if
-// not, the only flag the step can raise is inexact. Products of two values of a fast-path format
+// How. Values are plain doubles (a format value is exact in binary64). Each block of
+// kScanBlock time steps runs first on a rounding without data-dependent branches, which assumes
+// every result is zero or in the format's normal binades without overflow: the state update then
+// vectorizes over the state entries, and the read-out sums over the block's steps (one lane per
+// step: each sum is a dependent chain, and the chains of different steps are independent).
+// Discarded bits and TwoSum errors are OR-ed into one word (inexact iff nonzero) and the sign bit
+// of another word records whether the assumption failed. If it failed, the block is redone from
+// its first state by the generic SoftFloat operations, which raise every flag exactly as the
+// generic scan does; if not, the only flag the block can raise is inexact. Products of two values of a fast-path format
 // (p <= 25) are exact in binary64, so only sums need TwoSum, and not even those when every sum of
 // the format is exact in binary64 (SoftFloatArith::sums_exact: fp16, e5m2, e4m3).
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <span>
@@ -56,57 +59,79 @@ inline void note_sum_error(double a, double b, double s, std::uint64_t& lost) {
   lost |= std::bit_cast<std::uint64_t>(err) & ~(std::uint64_t{1} << 63);
 }
 
+// Steps are taken in blocks of kBlock. The state update is sequential in t (and vectorized over
+// the state entries); the read-outs of a block's steps are independent of each other, so their
+// sums run in lockstep, one lane per step (vectorized over steps). Each output's sum keeps its
+// order, so every value is the one the sequential scan gives; the flags are their union.
+inline constexpr std::size_t kScanBlock = 8;
+
 template <bool SumsExact>
 std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
                                               std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
   using arith::SoftFloat;
+  constexpr std::size_t K = kScanBlock;
   const std::size_t n = p.state;
   const auto& fmt = ar.format();
   const BatchRounder fast{52 - fmt.man_bits, 1023 + fmt.emin_normal(), std::bit_cast<std::uint64_t>(fmt.max_finite_double)};
-  std::vector<double> h(n, 0.0), saved(n), a(n), b(n), c(n), products(n);
+  std::vector<double> h(n, 0.0), block_start(n), a(n), b(n), c(n);
+  std::vector<double> products(n * K, 0.0);  // products[s * K + k]: c_t[s] h_t[s] for step t = t0 + k
   std::vector<SoftFloat> y;
   y.reserve(p.length);
   bool any_inexact = false;
-  for (std::size_t t = 0; t < p.length; ++t) {
-    for (std::size_t s = 0; s < n; ++s) {
-      a[s] = p.decay(t, s).value();
-      b[s] = p.key(t, s).value();
-      c[s] = p.query(t, s).value();
-    }
-    const double ut = u[t].value();
+  for (std::size_t t0 = 0; t0 < p.length; t0 += K) {
+    const std::size_t steps = std::min(K, p.length - t0);
     std::uint64_t lost = 0, unusual = 0;
-    for (std::size_t s = 0; s < n; ++s) saved[s] = h[s];
-    for (std::size_t s = 0; s < n; ++s) {
-      const double x = fast(a[s] * h[s], lost, unusual);
-      const double z = fast(b[s] * ut, lost, unusual);
-      const double sum = x + z;
-      if constexpr (!SumsExact) note_sum_error(x, z, sum, lost);
-      h[s] = fast(sum, lost, unusual);
+    for (std::size_t s = 0; s < n; ++s) block_start[s] = h[s];
+    for (std::size_t k = 0; k < steps; ++k) {
+      const std::size_t t = t0 + k;
+      for (std::size_t s = 0; s < n; ++s) {
+        a[s] = p.decay(t, s).value();
+        b[s] = p.key(t, s).value();
+        c[s] = p.query(t, s).value();
+      }
+      const double ut = u[t].value();
+      for (std::size_t s = 0; s < n; ++s) {
+        const double x = fast(a[s] * h[s], lost, unusual);
+        const double z = fast(b[s] * ut, lost, unusual);
+        const double sum = x + z;
+        if constexpr (!SumsExact) note_sum_error(x, z, sum, lost);
+        h[s] = fast(sum, lost, unusual);
+      }
+      for (std::size_t s = 0; s < n; ++s) products[s * K + k] = fast(c[s] * h[s], lost, unusual);
     }
-    for (std::size_t s = 0; s < n; ++s) products[s] = fast(c[s] * h[s], lost, unusual);
-    double acc = products[0];
+    // Lanes past the block's last step hold zeros: 0 + 0 rounds to 0 and raises nothing.
+    for (std::size_t s = 0; s < n; ++s)
+      for (std::size_t k = steps; k < K; ++k) products[s * K + k] = 0.0;
+    double acc[K];
+    for (std::size_t k = 0; k < K; ++k) acc[k] = products[k];
     for (std::size_t s = 1; s < n; ++s) {
-      const double sum = acc + products[s];
-      if constexpr (!SumsExact) note_sum_error(acc, products[s], sum, lost);
-      acc = fast(sum, lost, unusual);
+      const double* row = &products[s * K];
+      for (std::size_t k = 0; k < K; ++k) {
+        const double sum = acc[k] + row[k];
+        if constexpr (!SumsExact) note_sum_error(acc[k], row[k], sum, lost);
+        acc[k] = fast(sum, lost, unusual);
+      }
     }
     if ((unusual >> 63) == 0) [[likely]] {
       any_inexact |= lost != 0;
-      y.emplace_back(acc, &ar);
+      for (std::size_t k = 0; k < steps; ++k) y.emplace_back(acc[k], &ar);
       continue;
     }
-    // The careful step: the generic operations, in the same order, from the saved state.
-    for (std::size_t s = 0; s < n; ++s) {
-      const SoftFloat hs(saved[s], &ar);
-      h[s] = dot(ar, 2, [&](std::size_t i) -> const SoftFloat& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
-                 [&](std::size_t i) -> const SoftFloat& { return i == 0 ? hs : u[t]; }, sem)
-                 .value();
+    // The careful block: the generic operations, in the same order, from the block's first state.
+    for (std::size_t s = 0; s < n; ++s) h[s] = block_start[s];
+    for (std::size_t t = t0; t < t0 + steps; ++t) {
+      for (std::size_t s = 0; s < n; ++s) {
+        const SoftFloat hs(h[s], &ar);
+        h[s] = dot(ar, 2, [&](std::size_t i) -> const SoftFloat& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
+                   [&](std::size_t i) -> const SoftFloat& { return i == 0 ? hs : u[t]; }, sem)
+                   .value();
+      }
+      std::vector<SoftFloat> hv;
+      hv.reserve(n);
+      for (std::size_t s = 0; s < n; ++s) hv.emplace_back(h[s], &ar);
+      y.push_back(dot(ar, n, [&](std::size_t s) -> const SoftFloat& { return p.query(t, s); },
+                      [&](std::size_t s) -> const SoftFloat& { return hv[s]; }, sem));
     }
-    std::vector<SoftFloat> hv;
-    hv.reserve(n);
-    for (std::size_t s = 0; s < n; ++s) hv.emplace_back(h[s], &ar);
-    y.push_back(dot(ar, n, [&](std::size_t s) -> const SoftFloat& { return p.query(t, s); },
-                    [&](std::size_t s) -> const SoftFloat& { return hv[s]; }, sem));
   }
   if (any_inexact) ar.raise(arith::Flag::inexact);
   return y;
