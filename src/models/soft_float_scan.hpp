@@ -66,8 +66,10 @@ inline void note_sum_error(double a, double b, double s, std::uint64_t& lost) {
 inline constexpr std::size_t kScanBlock = 8;
 
 template <bool SumsExact>
-std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
-                                              std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+[[gnu::always_inline]] inline std::vector<arith::SoftFloat> soft_float_scan_body(const arith::SoftFloatArith& ar,
+                                                                                const ScanParams<arith::SoftFloat>& p,
+                                                                                std::span<const arith::SoftFloat> u,
+                                                                                const RoundingSemantics& sem) {
   using arith::SoftFloat;
   constexpr std::size_t K = kScanBlock;
   const std::size_t n = p.state;
@@ -135,6 +137,38 @@ std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, c
   }
   if (any_inexact) ar.raise(arith::Flag::inexact);
   return y;
+}
+
+// The same code compiled twice: for the baseline x86-64 (SSE2, two lanes) and, chosen at run
+// time on processors that have it, for AVX2 (four lanes). Integer and floating-point operations
+// are the same in both, so are the values and flags; only the vector width differs.
+template <bool SumsExact>
+std::vector<arith::SoftFloat> soft_float_scan_baseline(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
+                                                       std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+  return soft_float_scan_body<SumsExact>(ar, p, u, sem);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+template <bool SumsExact>
+[[gnu::target("avx2")]] std::vector<arith::SoftFloat> soft_float_scan_avx2(const arith::SoftFloatArith& ar,
+                                                                          const ScanParams<arith::SoftFloat>& p,
+                                                                          std::span<const arith::SoftFloat> u,
+                                                                          const RoundingSemantics& sem) {
+  return soft_float_scan_body<SumsExact>(ar, p, u, sem);
+}
+inline bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+template <bool SumsExact>
+std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
+                                              std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (cpu_has_avx2()) return soft_float_scan_avx2<SumsExact>(ar, p, u, sem);
+#endif
+  return soft_float_scan_baseline<SumsExact>(ar, p, u, sem);
 }
 
 }  // namespace detail
