@@ -63,7 +63,7 @@ inline void note_sum_error(double a, double b, double s, std::uint64_t& lost) {
 // the state entries); the read-outs of a block's steps are independent of each other, so their
 // sums run in lockstep, one lane per step (vectorized over steps). Each output's sum keeps its
 // order, so every value is the one the sequential scan gives; the flags are their union.
-inline constexpr std::size_t kScanBlock = 8;
+inline constexpr std::size_t kScanBlock = 16;
 
 template <bool SumsExact>
 [[gnu::always_inline]] inline std::vector<arith::SoftFloat> soft_float_scan_body(const arith::SoftFloatArith& ar,
@@ -139,9 +139,13 @@ template <bool SumsExact>
   return y;
 }
 
-// The same code compiled twice: for the baseline x86-64 (SSE2, two lanes) and, chosen at run
-// time on processors that have it, for AVX2 (four lanes). Integer and floating-point operations
-// are the same in both, so are the values and flags; only the vector width differs.
+// The same code compiled for three instruction sets: the baseline x86-64 (SSE2, two lanes of
+// binary64) and, chosen at run time on processors that have them, AVX2 (four lanes) and AVX-512
+// (eight lanes). The integer and floating-point operations are the same in all three, so are the
+// values and flags (each build is tested against the generic scan); only the vector width
+// differs. Elsewhere (not x86-64, not GCC) the baseline build is the only one.
+enum class ScanIsa { baseline, avx2, avx512 };
+
 template <bool SumsExact>
 std::vector<arith::SoftFloat> soft_float_scan_baseline(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
                                                        std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
@@ -149,6 +153,7 @@ std::vector<arith::SoftFloat> soft_float_scan_baseline(const arith::SoftFloatAri
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#define FREELUNCH_SCAN_ISAS 1
 template <bool SumsExact>
 [[gnu::target("avx2")]] std::vector<arith::SoftFloat> soft_float_scan_avx2(const arith::SoftFloatArith& ar,
                                                                           const ScanParams<arith::SoftFloat>& p,
@@ -156,19 +161,44 @@ template <bool SumsExact>
                                                                           const RoundingSemantics& sem) {
   return soft_float_scan_body<SumsExact>(ar, p, u, sem);
 }
-inline bool cpu_has_avx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
+template <bool SumsExact>
+[[gnu::target("avx512f,avx512vl,avx512dq,avx2,prefer-vector-width=512")]] std::vector<arith::SoftFloat> soft_float_scan_avx512(
+    const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p, std::span<const arith::SoftFloat> u,
+    const RoundingSemantics& sem) {
+  return soft_float_scan_body<SumsExact>(ar, p, u, sem);
 }
 #endif
+
+// The widest build this processor runs.
+inline ScanIsa best_scan_isa() {
+#ifdef FREELUNCH_SCAN_ISAS
+  static const ScanIsa isa = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+                                 ? ScanIsa::avx512
+                             : __builtin_cpu_supports("avx2") ? ScanIsa::avx2
+                                                              : ScanIsa::baseline;
+  return isa;
+#else
+  return ScanIsa::baseline;
+#endif
+}
+
+// The kernel in one build; precondition: the processor runs it (isa <= best_scan_isa()).
+template <bool SumsExact>
+std::vector<arith::SoftFloat> soft_float_scan_on(ScanIsa isa, const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
+                                                 std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
+#ifdef FREELUNCH_SCAN_ISAS
+  if (isa == ScanIsa::avx512) return soft_float_scan_avx512<SumsExact>(ar, p, u, sem);
+  if (isa == ScanIsa::avx2) return soft_float_scan_avx2<SumsExact>(ar, p, u, sem);
+#else
+  (void)isa;
+#endif
+  return soft_float_scan_baseline<SumsExact>(ar, p, u, sem);
+}
 
 template <bool SumsExact>
 std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
                                               std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (cpu_has_avx2()) return soft_float_scan_avx2<SumsExact>(ar, p, u, sem);
-#endif
-  return soft_float_scan_baseline<SumsExact>(ar, p, u, sem);
+  return soft_float_scan_on<SumsExact>(best_scan_isa(), ar, p, u, sem);
 }
 
 }  // namespace detail
