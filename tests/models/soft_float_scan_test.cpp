@@ -36,10 +36,12 @@ models::ScanParams<Rational> instance(Rng& rng, std::size_t length, std::size_t 
 // instances that underflow and overflow.
 BOOST_AUTO_TEST_CASE(batched_scan_equals_the_generic_scan) {
   Rng rng(20261130);
-  std::size_t runs = 0, careful = 0, builds_checked = 0;
+  std::size_t runs = 0, careful = 0, builds_checked = 0, unrolled_careful = 0;
   for (const std::string name : {"fp16", "bf16", "fp32", "e5m2", "e4m3", "f6.9"}) {
     for (int k = 0; k < 60; ++k) {
-      const std::size_t length = static_cast<std::size_t>(rng.uniform(1, 40)), n = static_cast<std::size_t>(rng.uniform(1, 9));
+      // Every fifth instance has Mamba's n = 16, which the kernel unrolls (kUnrolledState).
+      const std::size_t length = static_cast<std::size_t>(rng.uniform(1, 40));
+      const std::size_t n = k % 5 == 4 ? models::detail::kUnrolledState : static_cast<std::size_t>(rng.uniform(1, 9));
       const auto kind = rng.coin() ? models::DecayKind::scalar : models::DecayKind::per_state;
       const long spread = k % 3 == 0 ? 1 : (k % 3 == 1 ? 6 : 20);
       const auto exact = instance(rng, length, n, kind, spread);
@@ -89,10 +91,13 @@ BOOST_AUTO_TEST_CASE(batched_scan_equals_the_generic_scan) {
       }
       careful += generic.flags().to_string().find("underflow") != std::string::npos ||
                  generic.flags().to_string().find("overflow") != std::string::npos;
+      unrolled_careful += n == models::detail::kUnrolledState && (generic.flags().to_string().find("underflow") != std::string::npos ||
+                                                                  generic.flags().to_string().find("overflow") != std::string::npos);
       ++runs;
     }
   }
-  BOOST_TEST_MESSAGE(runs << " instances, " << careful << " with underflow or overflow; " << builds_checked / runs
+  BOOST_TEST_MESSAGE(runs << " instances, " << careful << " with underflow or overflow (" << unrolled_careful << " of them with n = 16); " << builds_checked / runs
                         << " builds of the kernel checked per instance (baseline, then AVX2 and AVX-512 where this processor runs them)");
   BOOST_TEST(careful > 20u);  // the careful path was exercised
+  BOOST_TEST(unrolled_careful > 2u);  // and on the unrolled kernel
 }
