@@ -52,7 +52,7 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
       ->capture_default_str();
   app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
-  app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store in OUT/.store");
+  app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store (.store in the " + results_flag + " directory)");
 }
 
 CheckOutcome run_proofs(const CheckOptions& opt) {
