@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -116,6 +117,17 @@ std::optional<double> magnitude_bound_for(const std::string& precision, const Ra
   }
 }
 
+// A figure over `results`: its name, its provenance (their rounding semantics and, when given,
+// the arithmetics), and the first columns of its CSV.
+PgfFigure figure_over(const std::string& name, const ProofReport& report, const std::vector<const CheckResult*>& results,
+                      const std::vector<std::string>& arithmetics, std::vector<std::string> first_columns) {
+  PgfFigure f;
+  f.name = name;
+  f.provenance = provenance(report, semantics_of(results), arithmetics);
+  f.data.columns = std::move(first_columns);
+  return f;
+}
+
 // The shape shared by T1a and T3: per arithmetic (x, with its name as tick label) and series,
 // the largest length that copies (filled mark), the cap when nothing failed (triangle), and the
 // bound (open mark), each series offset a little so that equal values stay visible.
@@ -125,9 +137,7 @@ PgfFigure largest_per_arithmetic(const ProofReport& report, const std::string& c
   const auto results = results_of(report, check);
   const auto arithmetics = distinct(results, [](const CheckResult& r) { return r.precision; });
   const auto series = distinct(results, series_of);
-  PgfFigure f;
-  f.provenance = provenance(report, semantics_of(results), arithmetics);
-  f.data.columns = {"x", "arithmetic"};
+  PgfFigure f = figure_over("", report, results, arithmetics, {"x", "arithmetic"});
   std::vector<std::string> taken = f.data.columns;
   std::vector<std::array<std::string, 4>> cols;  // per series: x, measured, cap, bound
   for (const std::string& s : series) {
@@ -214,10 +224,7 @@ constexpr double kErrorTop = 100;
 PgfFigure t1b_error_figure(const ProofReport& t1) {
   const auto results = results_of(t1, "T1b rank and error bound");
   const auto constructions = distinct(results, [](const CheckResult& r) { return r.data["construction"].get<std::string>(); });
-  PgfFigure f;
-  f.name = "t1b-error";
-  f.provenance = provenance(t1, semantics_of(results), {"exact"});
-  f.data.columns = {"n_over_L", "L", "n"};
+  PgfFigure f = figure_over("t1b-error", t1, results, {"exact"}, {"n_over_L", "L", "n"});
   std::vector<std::string> taken = f.data.columns, ids;
   for (const std::string& c : constructions) ids.push_back(column_id(c, taken));
   f.data.columns.insert(f.data.columns.end(), ids.begin(), ids.end());
@@ -254,10 +261,7 @@ PgfFigure t1b_error_figure(const ProofReport& t1) {
 PgfFigure t2_precision_figure(const ProofReport& t2) {
   const auto results = results_of(t2, "least precision P* that copies");
   const auto schedules = distinct(results, [](const CheckResult& r) { return r.data["schedule"].get<std::string>(); });
-  PgfFigure f;
-  f.name = "t2-precision";
-  f.provenance = provenance(t2, semantics_of(results), distinct(results, [](const CheckResult& r) { return r.precision; }));
-  f.data.columns = {"log2_L", "L"};
+  PgfFigure f = figure_over("t2-precision", t2, results, distinct(results, [](const CheckResult& r) { return r.precision; }), {"log2_L", "L"});
   std::vector<std::string> taken = f.data.columns, ids;
   for (const std::string& s : schedules) ids.push_back(column_id(s, taken));
   f.data.columns.insert(f.data.columns.end(), ids.begin(), ids.end());
@@ -314,10 +318,7 @@ PgfFigure dp_cost_figure(const ProofReport& report) {
   const auto results = results_of(report, "cost against T");
   const auto problems = distinct(results, [](const CheckResult& r) { return r.data["problem"].get<std::string>(); });
   const auto models = distinct(results, [](const CheckResult& r) { return r.data["model"].get<std::string>(); });
-  PgfFigure f;
-  f.name = report.id + "-cost";
-  f.provenance = provenance(report, semantics_of(results));
-  f.data.columns = {"T"};
+  PgfFigure f = figure_over(report.id + "-cost", report, results, {}, {"T"});
   std::vector<std::string> taken = f.data.columns;
   std::map<const CheckResult*, std::string> id;
   for (const CheckResult* r : results) {
