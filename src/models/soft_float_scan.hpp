@@ -41,6 +41,10 @@ inline constexpr std::size_t kScanLanes = 8;
 typedef double ScanLanes __attribute__((vector_size(8 * kScanLanes)));
 typedef std::uint64_t ScanBits __attribute__((vector_size(8 * kScanLanes)));
 
+// x in every lane. (Not ScanLanes{} + x, which turns -0 into +0.)
+[[gnu::always_inline]] inline void broadcast(ScanLanes& v, double x) {
+  for (std::size_t l = 0; l < kScanLanes; ++l) v[l] = x;
+}
 [[gnu::always_inline]] inline void load_lanes(ScanLanes& v, const double* p) { std::memcpy(&v, p, sizeof v); }
 [[gnu::always_inline]] inline void store_lanes(double* p, const ScanLanes& v) { std::memcpy(p, &v, sizeof v); }
 
@@ -71,8 +75,8 @@ struct LaneWatch {
 
 // The fast rounding to a fast-path format with p >= 2, valid when the result is zero or normal in
 // the format: Veltkamp's splitting, g = (2^(53-p) + 1) x, hi = g - (g - x), which is x rounded to
-// p bits, to nearest with ties to even (for p = 1 the ties do not go to even, so those formats
-// take the generic scan). Written g - (g - x) rather than g + (x - g) so that -0 stays -0. Three
+// p bits, to nearest with ties to even for p >= 2 (every format here has M >= 1 stored bits; for
+// p = 1 the ties would not go to even). Written g - (g - x) rather than g + (x - g) so that -0 stays -0. Three
 // floating-point operations and five integer ones for the watch, no branch.
 template <bool TrackInexact>
 [[gnu::always_inline]] inline void round_lanes(ScanLanes& x, const ScanLanes& sigma, LaneWatch& w) {
@@ -115,7 +119,8 @@ template <bool SumsExact, bool TrackInexact, std::size_t FixedN>
   const bool scalar_decay = p.decay_kind == DecayKind::scalar;
   for (std::size_t k = 0; k < steps; ++k) {
     const std::size_t t = t0 + k;
-    const ScanLanes ut = ScanLanes{} + u[k].value();
+    ScanLanes ut;
+    broadcast(ut, u[k].value());
     const arith::SoftFloat* at = scalar_decay ? &p.a[t] : &p.a[t * n];
     const arith::SoftFloat* bt = &p.b[t * n];
     const arith::SoftFloat* ct = &p.c[t * n];
@@ -124,7 +129,7 @@ template <bool SumsExact, bool TrackInexact, std::size_t FixedN>
       ScanLanes a, b, c, hj;
       // A scalar decay in the padded lanes too: they multiply h = 0.
       if (scalar_decay)
-        a = ScanLanes{} + at->value();
+        broadcast(a, at->value());
       else
         load_values(a, at + j, count);
       load_values(b, bt + j, count);
@@ -175,7 +180,8 @@ template <bool SumsExact, std::size_t FixedN = 0>
   const std::size_t n = FixedN ? FixedN : p.state;
   const std::size_t np = (n + L - 1) / L * L;
   const auto& fmt = ar.format();
-  const ScanLanes sigma = ScanLanes{} + (std::ldexp(1.0, 52 - fmt.man_bits) + 1);
+  ScanLanes sigma;
+  broadcast(sigma, std::ldexp(1.0, 52 - fmt.man_bits) + 1);
   // Every nonzero magnitude at least the smallest normal's, none above the largest finite value.
   const std::uint64_t low_ok = std::bit_cast<std::uint64_t>(std::ldexp(1.0, fmt.emin_normal())) - 1;
   const std::uint64_t high_ok = std::bit_cast<std::uint64_t>(fmt.max_finite_double);
@@ -306,7 +312,7 @@ std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, c
 // The batched scan when it applies (a fast-path format other than binary64, per-operation
 // rounding, sequential order); none otherwise. Without the skip term D, which the caller adds.
 inline bool soft_float_scan_applies(const arith::SoftFloatArith& ar, const RoundingSemantics& sem) {
-  return !ar.is_binary64() && ar.format().man_bits >= 1 && sem.dot == RoundingSemantics::Dot::per_operation && sem.order == RoundingSemantics::Order::sequential;
+  return !ar.is_binary64() && sem.dot == RoundingSemantics::Dot::per_operation && sem.order == RoundingSemantics::Order::sequential;
 }
 
 inline std::vector<arith::SoftFloat> soft_float_scan(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
