@@ -34,68 +34,112 @@ namespace freelunch::models {
 
 namespace detail {
 
-// Eight binary64 lanes as a GCC vector: one AVX-512 register, two AVX2 ones, four SSE2 ones in
-// the baseline build. Written as vectors rather than left to the auto-vectorizer, which chose
+// W binary64 lanes as a GCC vector, W = 2 (SSE2), 4 (AVX2) or 8 (AVX-512): one register of the
+// build's widest kind. Written as vectors rather than left to the auto-vectorizer, which chose
 // two-lane vectors for the read-out and scalar copies for the parameters.
-inline constexpr std::size_t kScanLanes = 8;
-typedef double ScanLanes __attribute__((vector_size(8 * kScanLanes)));
-typedef std::uint64_t ScanBits __attribute__((vector_size(8 * kScanLanes)));
+template <std::size_t W>
+struct Lanes {
+  static constexpr std::size_t width = W;
+  typedef double D __attribute__((vector_size(8 * W)));
+  typedef std::uint64_t U __attribute__((vector_size(8 * W)));
+  typedef std::int64_t I __attribute__((vector_size(8 * W)));
+};
 
-// x in every lane. (Not ScanLanes{} + x, which turns -0 into +0.)
-[[gnu::always_inline]] inline void broadcast(ScanLanes& v, double x) {
-  for (std::size_t l = 0; l < kScanLanes; ++l) v[l] = x;
+// x in every lane. (Not D{} + x, which turns -0 into +0.)
+template <class D>
+[[gnu::always_inline]] inline void broadcast(D& v, double x) {
+  for (std::size_t l = 0; l < sizeof(D) / 8; ++l) v[l] = x;
 }
-[[gnu::always_inline]] inline void load_lanes(ScanLanes& v, const double* p) { std::memcpy(&v, p, sizeof v); }
-[[gnu::always_inline]] inline void store_lanes(double* p, const ScanLanes& v) { std::memcpy(p, &v, sizeof v); }
+template <class D>
+[[gnu::always_inline]] inline void load_lanes(D& v, const double* p) {
+  std::memcpy(&v, p, sizeof v);
+}
+template <class D>
+[[gnu::always_inline]] inline void store_lanes(double* p, const D& v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
-// The values of `count` consecutive SoftFloats (count <= 8), zero in the lanes past them. A
-// SoftFloat is a double followed by its context pointer: eight of them are sixteen words, and
-// the values are the even ones.
-[[gnu::always_inline]] inline void load_values(ScanLanes& v, const arith::SoftFloat* p, std::size_t count) {
+// The values of row[j .. j + count) (count <= W), zero in the lanes past them. A SoftFloat is a
+// double followed by its context pointer: W of them are 2W words, and the values are the even ones.
+template <class D>
+[[gnu::always_inline]] inline void load_values(D& v, const arith::SoftFloat* row, std::size_t j, std::size_t count) {
   static_assert(sizeof(arith::SoftFloat) == 16 && std::is_trivially_copyable_v<arith::SoftFloat>);
-  if (count == kScanLanes) {
-    ScanLanes lo, hi;
+  constexpr std::size_t W = sizeof(D) / 8;
+  const arith::SoftFloat* p = row + (count == 0 ? 0 : j);  // a padded chunk may lie past the row's end
+  if (count == W) {
+    D lo, hi;
     std::memcpy(&lo, p, sizeof lo);
-    std::memcpy(&hi, p + kScanLanes / 2, sizeof hi);
-    v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
+    std::memcpy(&hi, p + W / 2, sizeof hi);
+    if constexpr (W == 2) v = __builtin_shufflevector(lo, hi, 0, 2);
+    else if constexpr (W == 4) v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6);
+    else v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14);
     return;
   }
-  v = ScanLanes{};
+  v = D{};
   for (std::size_t l = 0; l < count; ++l) v[l] = p[l].value();
 }
 
 // What a block's fast operations saw, per lane: the bits they discarded (inexact iff any is
 // nonzero) and the range of the magnitudes they rounded, which tells whether every result was
-// zero or in the format's normal binades without overflow.
+// zero or in the format's normal binades without overflow. The range is kept in signed 64-bit
+// lanes (AVX2 compares 64-bit lanes as signed numbers only): a magnitude's bits m are below 2^63,
+// so `high` is their signed maximum, and `low` the signed minimum of m + (2^63 - 1), which wraps
+// every nonzero m to a negative number, in order, and leaves zero at the largest value, out of
+// the way.
+template <std::size_t W>
 struct LaneWatch {
-  ScanBits lost{};
-  ScanBits low = ~ScanBits{};  // min over the results of (|x| bits) - 1: zero wraps to the largest value
-  ScanBits high{};             // max over the results of |x| bits
+  using U = typename Lanes<W>::U;
+  using I = typename Lanes<W>::I;
+  static constexpr std::uint64_t kZeroLast = ~std::uint64_t{0} >> 1;  // 2^63 - 1
+  U lost{};
+  I low = I{} + static_cast<std::int64_t>(kZeroLast);
+  I high{};
+
+  static std::int64_t low_key(std::uint64_t magnitude_bits) { return static_cast<std::int64_t>(magnitude_bits + kZeroLast); }
+
+  // True when every nonzero result had a magnitude in [min_normal, max_finite] (patterns of the
+  // format's smallest normal and largest finite value as binary64); then `inexact` tells whether
+  // any discarded a bit.
+  bool all_normal(std::uint64_t min_normal_bits, std::uint64_t max_finite_bits, bool& inexact) const {
+    std::int64_t lo = low[0], hi = high[0];
+    std::uint64_t any_lost = 0;
+    for (std::size_t l = 0; l < W; ++l) lo = std::min(lo, low[l]), hi = std::max(hi, high[l]), any_lost |= lost[l];
+    inexact = any_lost != 0;
+    return lo >= low_key(min_normal_bits) && hi <= static_cast<std::int64_t>(max_finite_bits);
+  }
 };
 
-// The fast rounding to a fast-path format with p >= 2, valid when the result is zero or normal in
-// the format: Veltkamp's splitting, g = (2^(53-p) + 1) x, hi = g - (g - x), which is x rounded to
-// p bits, to nearest with ties to even for p >= 2 (every format here has M >= 1 stored bits; for
-// p = 1 the ties would not go to even). Written g - (g - x) rather than g + (x - g) so that -0 stays -0. Three
-// floating-point operations and five integer ones for the watch, no branch.
-template <bool TrackInexact>
-[[gnu::always_inline]] inline void round_lanes(ScanLanes& x, const ScanLanes& sigma, LaneWatch& w) {
+// The fast rounding to a fast-path format, valid when the result is zero or normal in the format:
+// Veltkamp's splitting, g = (2^(53-p) + 1) x, hi = g - (g - x), which is x rounded to p bits, to
+// nearest with ties to even for p >= 2 (every format has M >= 1 stored bits; for p = 1 the ties
+// would not go to even). Written g - (g - x) rather than g + (x - g) so that -0 stays -0. Three
+// floating-point operations and five integer ones for the watch, no branch. It needs each
+// operation rounded on its own: the project compiles with -ffp-contract=off, so no FMA fuses them.
+template <bool TrackInexact, std::size_t W>
+[[gnu::always_inline]] inline void round_lanes(typename Lanes<W>::D& x, const typename Lanes<W>::D& sigma, LaneWatch<W>& w) {
+  using D = typename Lanes<W>::D;
+  using U = typename Lanes<W>::U;
+  using I = typename Lanes<W>::I;
   constexpr std::uint64_t sign = std::uint64_t{1} << 63;
-  const ScanLanes g = sigma * x;
-  const ScanLanes hi = g - (g - x);
-  if constexpr (TrackInexact) w.lost |= (ScanBits)hi ^ (ScanBits)x;
-  const ScanBits mag = (ScanBits)x & ~sign;
-  const ScanBits below = mag - 1;
-  w.low = below < w.low ? below : w.low;
-  w.high = mag > w.high ? mag : w.high;
+  const D g = sigma * x;
+  const D hi = g - (g - x);
+  if constexpr (TrackInexact) w.lost |= (U)hi ^ (U)x;
+  const U mag = (U)x & ~sign;
+  const I key = (I)(mag + LaneWatch<W>::kZeroLast);
+  w.low = key < w.low ? key : w.low;
+  w.high = (I)mag > w.high ? (I)mag : w.high;
   x = hi;
 }
 
 // The binary64 sum s = a + b is exact iff its TwoSum error is zero.
-[[gnu::always_inline]] inline void note_sum_error(const ScanLanes& a, const ScanLanes& b, const ScanLanes& s, LaneWatch& w) {
-  const ScanLanes bb = s - a;
-  const ScanLanes err = (a - (s - bb)) + (b - bb);
-  w.lost |= (ScanBits)err & ~(std::uint64_t{1} << 63);
+template <std::size_t W>
+[[gnu::always_inline]] inline void note_sum_error(const typename Lanes<W>::D& a, const typename Lanes<W>::D& b,
+                                                  const typename Lanes<W>::D& s, LaneWatch<W>& w) {
+  using D = typename Lanes<W>::D;
+  using U = typename Lanes<W>::U;
+  const D bb = s - a;
+  const D err = (a - (s - bb)) + (b - bb);
+  w.lost |= (U)err & ~(std::uint64_t{1} << 63);
 }
 
 // Steps are taken in blocks of kBlock. The state update is sequential in t (and vectorized over
@@ -104,47 +148,51 @@ template <bool TrackInexact>
 // order, so every value is the one the sequential scan gives; the flags are their union.
 inline constexpr std::size_t kScanBlock = 16;
 
-// One block on the fast rounding, steps t0 .. t0 + steps - 1: updates h (n entries padded with
-// zeros to a multiple of the lanes), leaves the outputs in out[0..steps) and what was seen in w.
-// products (row per step) and by_entry (row per state entry) are the block's scratch.
-template <bool SumsExact, bool TrackInexact, std::size_t FixedN>
-[[gnu::always_inline]] inline void fast_block(const ScanLanes& sigma, const ScanParams<arith::SoftFloat>& p, std::size_t t0,
+// The state is padded with zeros to a multiple of kScanPad >= W (a = b = c = 0 there: the padded
+// entries stay 0 and raise nothing).
+inline constexpr std::size_t kScanPad = 8;
+
+// One block on the fast rounding, steps t0 .. t0 + steps - 1: updates h (padded), leaves the
+// outputs in out[0..steps) and what was seen in w. products (row per step) and by_entry (row per
+// state entry) are the block's scratch.
+template <std::size_t W, bool SumsExact, bool TrackInexact, std::size_t FixedN>
+[[gnu::always_inline]] inline void fast_block(const typename Lanes<W>::D& sigma, const ScanParams<arith::SoftFloat>& p, std::size_t t0,
                                               std::size_t steps, const arith::SoftFloat* u, double* __restrict h,
                                               double* __restrict products, double* __restrict by_entry, double* __restrict out,
-                                              LaneWatch& w) {
+                                              LaneWatch<W>& w) {
+  using D = typename Lanes<W>::D;
   constexpr std::size_t K = kScanBlock;
-  constexpr std::size_t L = kScanLanes;
   const std::size_t n = FixedN ? FixedN : p.state;
-  const std::size_t np = (n + L - 1) / L * L;
+  const std::size_t np = (n + kScanPad - 1) / kScanPad * kScanPad;
   const bool scalar_decay = p.decay_kind == DecayKind::scalar;
   for (std::size_t k = 0; k < steps; ++k) {
     const std::size_t t = t0 + k;
-    ScanLanes ut;
+    D ut;
     broadcast(ut, u[k].value());
     const arith::SoftFloat* at = scalar_decay ? &p.a[t] : &p.a[t * n];
     const arith::SoftFloat* bt = &p.b[t * n];
     const arith::SoftFloat* ct = &p.c[t * n];
-    for (std::size_t j = 0; j < np; j += L) {
-      const std::size_t count = std::min(L, n - j);
-      ScanLanes a, b, c, hj;
+    for (std::size_t j = 0; j < np; j += W) {
+      const std::size_t count = j < n ? std::min(W, n - j) : 0;
+      D a, b, c, hj;
       // A scalar decay in the padded lanes too: they multiply h = 0.
       if (scalar_decay)
         broadcast(a, at->value());
       else
-        load_values(a, at + j, count);
-      load_values(b, bt + j, count);
-      load_values(c, ct + j, count);
+        load_values(a, at, j, count);
+      load_values(b, bt, j, count);
+      load_values(c, ct, j, count);
       load_lanes(hj, h + j);
-      ScanLanes x = a * hj;
-      round_lanes<TrackInexact>(x, sigma, w);
-      ScanLanes z = b * ut;
-      round_lanes<TrackInexact>(z, sigma, w);
-      ScanLanes sum = x + z;
-      if constexpr (!SumsExact && TrackInexact) note_sum_error(x, z, sum, w);
-      round_lanes<TrackInexact>(sum, sigma, w);
+      D x = a * hj;
+      round_lanes<TrackInexact, W>(x, sigma, w);
+      D z = b * ut;
+      round_lanes<TrackInexact, W>(z, sigma, w);
+      D sum = x + z;
+      if constexpr (!SumsExact && TrackInexact) note_sum_error<W>(x, z, sum, w);
+      round_lanes<TrackInexact, W>(sum, sigma, w);
       store_lanes(h + j, sum);
-      ScanLanes product = c * sum;
-      round_lanes<TrackInexact>(product, sigma, w);
+      D product = c * sum;
+      round_lanes<TrackInexact, W>(product, sigma, w);
       store_lanes(products + k * np + j, product);
     }
   }
@@ -153,38 +201,38 @@ template <bool SumsExact, bool TrackInexact, std::size_t FixedN>
     for (std::size_t s = 0; s < np; ++s) products[k * np + s] = 0.0;
   for (std::size_t s = 0; s < n; ++s)
     for (std::size_t k = 0; k < K; ++k) by_entry[s * K + k] = products[k * np + s];
-  ScanLanes acc[K / L];
-  for (std::size_t j = 0; j < K / L; ++j) load_lanes(acc[j], by_entry + j * L);
+  D acc[K / W];
+  for (std::size_t j = 0; j < K / W; ++j) load_lanes(acc[j], by_entry + j * W);
   for (std::size_t s = 1; s < n; ++s) {
-    for (std::size_t j = 0; j < K / L; ++j) {
-      ScanLanes row;
-      load_lanes(row, by_entry + s * K + j * L);
-      ScanLanes sum = acc[j] + row;
-      if constexpr (!SumsExact && TrackInexact) note_sum_error(acc[j], row, sum, w);
-      round_lanes<TrackInexact>(sum, sigma, w);
+    for (std::size_t j = 0; j < K / W; ++j) {
+      D row;
+      load_lanes(row, by_entry + s * K + j * W);
+      D sum = acc[j] + row;
+      if constexpr (!SumsExact && TrackInexact) note_sum_error<W>(acc[j], row, sum, w);
+      round_lanes<TrackInexact, W>(sum, sigma, w);
       acc[j] = sum;
     }
   }
-  for (std::size_t j = 0; j < K / L; ++j) store_lanes(out + j * L, acc[j]);
+  for (std::size_t j = 0; j < K / W; ++j) store_lanes(out + j * W, acc[j]);
 }
 
-// FixedN: the state size when it is known at compile time (0: p.state, read at run time).
-template <bool SumsExact, std::size_t FixedN = 0>
+// W: lanes per vector of the build. FixedN: the state size when it is known at compile time (0:
+// p.state, read at run time).
+template <std::size_t W, bool SumsExact, std::size_t FixedN = 0>
 [[gnu::always_inline]] inline std::vector<arith::SoftFloat> soft_float_scan_body(const arith::SoftFloatArith& ar,
                                                                                 const ScanParams<arith::SoftFloat>& p,
                                                                                 std::span<const arith::SoftFloat> u,
                                                                                 const RoundingSemantics& sem) {
+  static_assert(kScanPad % W == 0 && kScanBlock % W == 0);
   using arith::SoftFloat;
   constexpr std::size_t K = kScanBlock;
-  constexpr std::size_t L = kScanLanes;
   const std::size_t n = FixedN ? FixedN : p.state;
-  const std::size_t np = (n + L - 1) / L * L;
+  const std::size_t np = (n + kScanPad - 1) / kScanPad * kScanPad;
   const auto& fmt = ar.format();
-  ScanLanes sigma;
+  typename Lanes<W>::D sigma;
   broadcast(sigma, std::ldexp(1.0, 52 - fmt.man_bits) + 1);
-  // Every nonzero magnitude at least the smallest normal's, none above the largest finite value.
-  const std::uint64_t low_ok = std::bit_cast<std::uint64_t>(std::ldexp(1.0, fmt.emin_normal())) - 1;
-  const std::uint64_t high_ok = std::bit_cast<std::uint64_t>(fmt.max_finite_double);
+  const std::uint64_t min_normal_bits = std::bit_cast<std::uint64_t>(std::ldexp(1.0, fmt.emin_normal()));
+  const std::uint64_t max_finite_bits = std::bit_cast<std::uint64_t>(fmt.max_finite_double);
   // The state and its copy at the block's start (padded), the products and their transpose, the outputs.
   std::vector<double> scratch(2 * np + 2 * K * np + K, 0.0);
   double* h = scratch.data();
@@ -199,15 +247,14 @@ template <bool SumsExact, std::size_t FixedN = 0>
   for (std::size_t t0 = 0; t0 < p.length; t0 += K) {
     const std::size_t steps = std::min(K, p.length - t0);
     std::copy(h, h + np, block_start);
-    LaneWatch w;
+    LaneWatch<W> w;
     if (inexact)
-      fast_block<SumsExact, false, FixedN>(sigma, p, t0, steps, &u[t0], h, products, by_entry, out, w);
+      fast_block<W, SumsExact, false, FixedN>(sigma, p, t0, steps, &u[t0], h, products, by_entry, out, w);
     else
-      fast_block<SumsExact, true, FixedN>(sigma, p, t0, steps, &u[t0], h, products, by_entry, out, w);
-    std::uint64_t low = w.low[0], high = w.high[0], lost = 0;
-    for (std::size_t l = 0; l < L; ++l) low = std::min(low, w.low[l]), high = std::max(high, w.high[l]), lost |= w.lost[l];
-    if (low >= low_ok && high <= high_ok) [[likely]] {
-      inexact |= lost != 0;
+      fast_block<W, SumsExact, true, FixedN>(sigma, p, t0, steps, &u[t0], h, products, by_entry, out, w);
+    bool lost = false;
+    if (w.all_normal(min_normal_bits, max_finite_bits, lost)) [[likely]] {
+      inexact |= lost;
       for (std::size_t k = 0; k < steps; ++k) y.emplace_back(out[k], &ar);
       continue;
     }
@@ -236,13 +283,13 @@ template <bool SumsExact, std::size_t FixedN = 0>
 // with n read at run time.
 inline constexpr std::size_t kUnrolledState = 16;
 
-template <bool SumsExact>
+template <std::size_t W, bool SumsExact>
 [[gnu::always_inline]] inline std::vector<arith::SoftFloat> soft_float_scan_sized(const arith::SoftFloatArith& ar,
                                                                                  const ScanParams<arith::SoftFloat>& p,
                                                                                  std::span<const arith::SoftFloat> u,
                                                                                  const RoundingSemantics& sem) {
-  if (p.state == kUnrolledState) return soft_float_scan_body<SumsExact, kUnrolledState>(ar, p, u, sem);
-  return soft_float_scan_body<SumsExact>(ar, p, u, sem);
+  if (p.state == kUnrolledState) return soft_float_scan_body<W, SumsExact, kUnrolledState>(ar, p, u, sem);
+  return soft_float_scan_body<W, SumsExact>(ar, p, u, sem);
 }
 
 // The same code compiled for three instruction sets: the baseline x86-64 (SSE2, two lanes of
@@ -255,7 +302,7 @@ enum class ScanIsa { baseline, avx2, avx512 };
 template <bool SumsExact>
 std::vector<arith::SoftFloat> soft_float_scan_baseline(const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p,
                                                        std::span<const arith::SoftFloat> u, const RoundingSemantics& sem) {
-  return soft_float_scan_sized<SumsExact>(ar, p, u, sem);
+  return soft_float_scan_sized<2, SumsExact>(ar, p, u, sem);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -265,13 +312,13 @@ template <bool SumsExact>
                                                                           const ScanParams<arith::SoftFloat>& p,
                                                                           std::span<const arith::SoftFloat> u,
                                                                           const RoundingSemantics& sem) {
-  return soft_float_scan_sized<SumsExact>(ar, p, u, sem);
+  return soft_float_scan_sized<4, SumsExact>(ar, p, u, sem);
 }
 template <bool SumsExact>
 [[gnu::target("avx512f,avx512vl,avx512dq,avx2,prefer-vector-width=512")]] std::vector<arith::SoftFloat> soft_float_scan_avx512(
     const arith::SoftFloatArith& ar, const ScanParams<arith::SoftFloat>& p, std::span<const arith::SoftFloat> u,
     const RoundingSemantics& sem) {
-  return soft_float_scan_sized<SumsExact>(ar, p, u, sem);
+  return soft_float_scan_sized<8, SumsExact>(ar, p, u, sem);
 }
 #endif
 
