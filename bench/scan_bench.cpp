@@ -160,6 +160,33 @@ void library_scan(benchmark::State& state, const std::string& name, int decay_de
   });
 }
 
+// One build of the emulated-format kernel (soft_float_scan.hpp), called directly: the narrower
+// builds that the dispatcher skips on this processor, to show what a processor without AVX-512
+// (or without AVX2) gets. The instance has no skip term D, so the kernel's output is the scan's.
+void kernel_scan(benchmark::State& state, const std::string& name, const std::string& precision, models::detail::ScanIsa isa,
+                 Ref ref) {
+  const ScanInstance& inst = instance(16);
+  const ScanOutputs& want = reference(ref);
+  const arith::SoftFloatArith ar(std::get<arith::FloatSpec>(arith::parse_precision(precision).spec).format);
+  const models::ScanParams<arith::SoftFloat> params = models::to_arithmetic(ar, inst.params, kSemantics);
+  std::vector<arith::SoftFloat> u;
+  for (const Rational& q : inst.u) u.push_back(ar.from_rational(q));
+  const std::span<const arith::SoftFloat> in(u);
+  auto run = [&] {
+    return ar.sums_exact() ? models::detail::soft_float_scan_on<true>(isa, ar, params, in, kSemantics)
+                           : models::detail::soft_float_scan_on<false>(isa, ar, params, in, kSemantics);
+  };
+  ar.clear_flags();
+  std::vector<arith::SoftFloat> y = run();
+  for (auto _ : state) {
+    y = run();
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  verify(name, library_outputs(ar, y), want);
+  state.SetLabel(precision + (isa == models::detail::ScanIsa::avx2 ? ", AVX2 build" : ", SSE2 build"));
+}
+
 // A raw loop: constructed (inputs converted, buffers allocated) and, with warm_up, run once
 // untimed so that its preallocated numbers have their working size; then timed.
 template <class Raw, class... Args>
@@ -215,6 +242,14 @@ void register_benchmarks() {
   add_library("k16/fp16", 16, "fp16", "fp16", Ref::fp16, kMicrosecond);
   add_library("k16/bf16", 16, "bf16", "bf16", Ref::bf16, kMicrosecond);
   add_library("k16/fp32", 16, "fp32", "fp32", Ref::fp32, kMicrosecond);
+  for (const auto isa : {models::detail::ScanIsa::avx2, models::detail::ScanIsa::baseline}) {
+    if (isa >= models::detail::best_scan_isa()) continue;  // the widest build is the library's own benchmark
+    for (const std::string precision : {"fp16", "bf16"}) {
+      const std::string name = "k16/" + precision + (isa == models::detail::ScanIsa::avx2 ? "_avx2" : "_sse2");
+      const Ref ref = precision == "fp16" ? Ref::fp16 : Ref::bf16;
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& st) { kernel_scan(st, name, precision, isa, ref); })->Unit(kMicrosecond);
+    }
+  }
   add_raw<FloatScan>("k16/native_float", Ref::fp32, "float", kMicrosecond, true, std::cref(k16), FloatRounding::none);
   add_raw<HandEmulationScan>("k16/hand_fp16", Ref::fp16, "binary64, branch-free step", kMicrosecond, true, std::cref(k16), 5, 10);
   add_raw<HandEmulationScan>("k16/hand_bf16", Ref::bf16, "binary64, branch-free step", kMicrosecond, true, std::cref(k16), 8, 7);
@@ -234,6 +269,10 @@ std::vector<RatioSpec> ratio_specs() {
       {"fp16 / native float", "k16/fp16", "k16/native_float", 3.0},
       {"bf16 / native float", "k16/bf16", "k16/native_float", 3.0},
       {"fp32 / native float", "k16/fp32", "k16/native_float", std::nullopt},
+      {"fp16 AVX2 build / native float", "k16/fp16_avx2", "k16/native_float", std::nullopt},
+      {"bf16 AVX2 build / native float", "k16/bf16_avx2", "k16/native_float", std::nullopt},
+      {"fp16 SSE2 build / native float", "k16/fp16_sse2", "k16/native_float", std::nullopt},
+      {"bf16 SSE2 build / native float", "k16/bf16_sse2", "k16/native_float", std::nullopt},
       {"fp16 / hand-written fp16", "k16/fp16", "k16/hand_fp16", std::nullopt},
       {"bf16 / hand-written bf16", "k16/bf16", "k16/hand_bf16", std::nullopt},
       {"hand-written fp16 / native float", "k16/hand_fp16", "k16/native_float", std::nullopt},

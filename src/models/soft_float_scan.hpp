@@ -4,17 +4,19 @@
 // (per-operation rounding, sequential sums), with the same values and the same sticky flags,
 // at a fraction of the cost.
 //
-// How. Values are plain doubles (a format value is exact in binary64). Each block of
-// kScanBlock time steps runs first on a rounding without data-dependent branches, which assumes
-// every result is zero or in the format's normal binades without overflow: the state update then
-// vectorizes over the state entries, and the read-out sums over the block's steps (one lane per
-// step: each sum is a dependent chain, and the chains of different steps are independent).
-// Discarded bits and TwoSum errors are OR-ed into one word (inexact iff nonzero) and the sign bit
-// of another word records whether the assumption failed. If it failed, the block is redone from
-// its first state by the generic SoftFloat operations, which raise every flag exactly as the
-// generic scan does; if not, the only flag the block can raise is inexact. Products of two values of a fast-path format
-// (p <= 25) are exact in binary64, so only sums need TwoSum, and not even those when every sum of
-// the format is exact in binary64 (SoftFloatArith::sums_exact: fp16, e5m2, e4m3).
+// How. Values are plain doubles (a format value is exact in binary64), W to a vector (2, 4 or 8
+// lanes, the build's widest register). Each block of kScanBlock time steps runs first on a
+// rounding without branches (Veltkamp's splitting), which is right when every result is zero or
+// in the format's normal binades without overflow: the state update is vectorized over the state
+// entries, and the read-out sums over the block's steps (one lane per step: each sum is a
+// dependent chain, and the chains of different steps are independent). A watch per lane collects
+// the discarded bits and TwoSum errors (inexact iff any is nonzero) and the smallest nonzero and
+// largest magnitude rounded. If one was outside the normal range, the block is redone from its
+// first state by the generic SoftFloat operations, which raise every flag exactly as the generic
+// scan does; if not, the only flag the block can raise is inexact, and once inexact is raised the
+// following blocks no longer look for discarded bits. Products of two values of a fast-path
+// format (p <= 25) are exact in binary64, so only sums need TwoSum, and not even those when every
+// sum of the format is exact in binary64 (SoftFloatArith::sums_exact: fp16, e5m2, e4m3).
 #include <algorithm>
 #include <bit>
 #include <cmath>
