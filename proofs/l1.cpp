@@ -206,8 +206,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_l1(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_l1() {
+  return {"l1", "(lemma)", "(lemma)", "selective scan = masked linear attention; M is n-semiseparable",
+      "Mamba's selective scan is masked linear attention; its sequence matrix is n-semiseparable",
+      run, "exact,mpfr113,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

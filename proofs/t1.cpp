@@ -345,8 +345,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_t1(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_t1() {
+  return {"t1", "Thm 1", "Thm 1", "constant-size Mamba has a COPY bottleneck (magnitude, rank, information)",
+      "constant-size Mamba has a COPY bottleneck: magnitude (finite range), rank (every arithmetic), information (finite precision)",
+      run, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

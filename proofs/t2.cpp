@@ -263,8 +263,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_t2(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_t2() {
+  return {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
+      "a constant-size Transformer performs COPY with logarithmic score growth",
+      run, "exact,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

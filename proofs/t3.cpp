@@ -117,8 +117,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_t3(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_t3() {
+  return {"t3", "Thm 3", "Thm 2", "Mamba with state linear in the length copies exactly",
+      "Mamba whose state grows linearly with the length performs COPY exactly",
+      run, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16,fix8.8", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

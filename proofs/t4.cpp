@@ -64,8 +64,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_t4(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_t4() {
+  return {"t4", "Thm 4", "Thm 3", "general DP with CoT: Mamba state O(T), total cost O(T^2)",
+      "arbitrary DP with CoT: Mamba needs state O(T), total cost O(T^2), like a Transformer",
+      run, "exact", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

@@ -103,8 +103,18 @@ ProofReport run(const ProofOptions& opt) {
   return report;
 }
 
+// The checks that give verdicts (see ProofEntry::checks).
+std::vector<std::string> checks() { return {}; }
+
+// The perturbed constructions and claims the checks above must reject.
+std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+
 }  // namespace
 
-ProofReport run_t5(const ProofOptions& opt) { return run(opt); }
+ProofEntry module_t5() {
+  return {"t5", "Thm 5", "Thm 4", "m-local DP with CoT: Mamba state O(m), total cost O(mT)",
+      "DP with m-locality: Mamba with state O(m), total cost O(mT), like efficient Transformers",
+      run, "exact,fp64,fp32,bf16,fp16,e4m3", checks(), falsifiers};
+}
 
 }  // namespace freelunch::proofs

@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "arith/errors.hpp"
 #include "arith/mpfr_guard.hpp"
 #include "cli/registry.hpp"
+#include "core/parallel.hpp"
 #include "core/result_store.hpp"
 #include "core/version.hpp"
 #include "output/atomic_file.hpp"
@@ -52,10 +54,14 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
       ->capture_default_str();
   app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
+  app.add_flag("--falsify", opt.falsify,
+               "Run the falsifiers instead: perturbed constructions and claims each check must reject; exit 0 iff all are rejected");
   app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store (.store in the " + results_flag + " directory)");
 }
 
-CheckOutcome run_proofs(const CheckOptions& opt) {
+namespace {
+
+ProofOptions base_options(const CheckOptions& opt) {
   ProofOptions base;
   base.grid = parse_grid(opt.grid);
   base.seed = opt.seed;
@@ -66,6 +72,23 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     std::fprintf(stderr, "freelunch: this MPFR keeps its exponent range process-wide; running with --jobs 1\n");
     base.jobs = 1;
   }
+  return base;
+}
+
+// A result with a verdict under a name the module did not declare would escape --falsify's
+// coverage check: a programmer error, refused at once.
+void require_declared(const ProofEntry& entry, const ProofReport& report) {
+  for (const CheckResult& r : report.results) {
+    if (r.verdict == Verdict::measured || r.verdict == Verdict::not_applicable) continue;
+    if (std::find(entry.checks.begin(), entry.checks.end(), r.check) == entry.checks.end())
+      throw std::logic_error("proof " + entry.id + " gives a verdict under the undeclared check '" + r.check + "'");
+  }
+}
+
+}  // namespace
+
+CheckOutcome run_proofs(const CheckOptions& opt) {
+  const ProofOptions base = base_options(opt);
   const auto proofs = selected_proofs(opt.ids);
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
 
@@ -80,6 +103,7 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     if (opt.fresh) ResultStore(po.store).remove();
     ProofReport report = entry->run(po);
     report.claim = entry->claim;
+    require_declared(*entry, report);
 
     std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
     std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
@@ -101,6 +125,44 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
   return outcome;
 }
 
-int run_check(const CheckOptions& opt) { return run_proofs(opt).failed ? 1 : 0; }
+bool run_falsifiers(const CheckOptions& opt) {
+  const ProofOptions base = base_options(opt);
+  const auto proofs = selected_proofs(opt.ids);
+  const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
+  bool all_rejected = true;
+  std::size_t total = 0, rejected = 0;
+  for (const ProofEntry* entry : proofs) {
+    ProofOptions po = base;
+    po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
+    const std::vector<Falsifier> falsifiers = entry->falsifiers ? entry->falsifiers(po) : std::vector<Falsifier>{};
+    std::printf("%s (%s): %zu falsifiers for %zu checks\n", entry->id.c_str(), entry->v2.c_str(), falsifiers.size(), entry->checks.size());
+    const auto results = parallel_map<FalsifierResult>(
+        falsifiers.size(), po.jobs, [&](std::size_t i) { return run_falsifier(entry->id, falsifiers[i]); },
+        [&](std::size_t done) {
+          if (po.progress) std::fprintf(stderr, "\r%s falsifiers: %zu/%zu", entry->id.c_str(), done, falsifiers.size());
+          if (po.progress && done == falsifiers.size()) std::fputc('\n', stderr);
+        });
+    std::string jsonl;
+    for (const FalsifierResult& r : results) {
+      std::printf("  %s\n", r.line().c_str());
+      jsonl += r.to_json().dump() + "\n";
+      ++total;
+      if (r.rejected) ++rejected;
+      all_rejected = all_rejected && r.rejected;
+    }
+    for (const std::string& check : checks_without_falsifier(entry->checks, falsifiers)) {
+      std::printf("  NO FALSIFIER  %s | %s\n", entry->id.c_str(), check.c_str());
+      all_rejected = false;
+    }
+    output::write_file_atomically((std::filesystem::path(opt.out_dir) / (entry->id + ".falsify.jsonl")).string(), jsonl);
+  }
+  std::printf("=> %zu of %zu falsifiers rejected%s\n", rejected, total, all_rejected ? "; every check can fail" : "; SOME CHECK CANNOT FAIL (above)");
+  return all_rejected;
+}
+
+int run_check(const CheckOptions& opt) {
+  if (opt.falsify) return run_falsifiers(opt) ? 0 : 1;
+  return run_proofs(opt).failed ? 1 : 0;
+}
 
 }  // namespace freelunch::cli

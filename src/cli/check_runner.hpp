@@ -23,6 +23,7 @@ struct CheckOptions {
   std::string semantics = "per-op,sequential";
   bool quiet = false;
   bool fresh = false;  // recompute instead of reusing the results store
+  bool falsify = false;  // run the falsifiers instead of the checks
 };
 
 // Binds the options shared by `check`, `report` and the proof executables. `results_flag` names
@@ -36,7 +37,12 @@ struct CheckOutcome {
 // Runs the selected proofs (reusing the results store), prints each summary, writes the JSON
 // lines and tables.
 CheckOutcome run_proofs(const CheckOptions& opt);
-// Returns the exit code: 0 when every check holds, 1 when one fails.
+// Runs the falsifiers of the selected proofs: one line each on stdout (rejected / NOT rejected),
+// JSON lines in OUT/<id>.falsify.jsonl. True when every falsifier was rejected and every declared
+// check has at least one.
+bool run_falsifiers(const CheckOptions& opt);
+// Returns the exit code: 0 when every check holds (with --falsify: every falsifier was
+// rejected), 1 otherwise.
 int run_check(const CheckOptions& opt);
 
 }  // namespace freelunch::cli

@@ -76,6 +76,7 @@ bool on_path(const std::string& program) {
 }
 
 int run_report(const ReportOptions& opt) {
+  if (opt.check.falsify) throw UsageError("--falsify belongs to `freelunch check`; the report shows the checks themselves");
   // Fail before the sweep, not after it.
   if (opt.pdf && !on_path("latexmk"))
     throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");

@@ -7,7 +7,10 @@ namespace freelunch {
 std::string to_string(Verdict v) {
   switch (v) {
     case Verdict::verified: return "verified";
+    case Verdict::verified_randomized: return "verified (randomized)";
+    case Verdict::verified_all_lengths: return "verified for all lengths";
     case Verdict::holds_numerically: return "holds numerically";
+    case Verdict::undecided: return "undecided";
     case Verdict::fails: return "fails";
     case Verdict::not_applicable: return "not applicable";
     case Verdict::measured: return "measured";

@@ -17,7 +17,7 @@ namespace freelunch {
 namespace {
 
 Verdict parse_verdict(const std::string& s) {
-  for (Verdict v : {Verdict::verified, Verdict::holds_numerically, Verdict::fails, Verdict::not_applicable, Verdict::measured})
+  for (Verdict v : kAllVerdicts)
     if (to_string(v) == s) return v;
   throw UsageError("results store: unknown verdict '" + s + "'");
 }

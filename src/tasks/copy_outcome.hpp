@@ -6,6 +6,7 @@
 #include <string>
 
 #include "arith/rational.hpp"
+#include "arith/tribool.hpp"
 
 namespace freelunch::tasks {
 
@@ -27,6 +28,8 @@ struct CopyOutcome {
   Rational max_error = 0;                    // over finite outputs (point arithmetics)
 
   bool copies() const { return state == State::copies; }
+  // The decision as a tri-state: true copies, false fails, unknown undecided (verdict_of maps it).
+  arith::Tribool holds() const { return state == State::undecided ? arith::Tribool::unknown() : arith::Tribool(copies()); }
   // "copies", "fails at output 17 (value -1): non-finite", ...
   std::string describe() const;
 };
