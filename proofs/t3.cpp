@@ -9,12 +9,22 @@
 // not realizable with A < 0 < Δ, marked so) or a in {1/2, 9/10} with the query-only split
 // (κ = 0: key 1, query a^-L) or the balanced split (key and query each a^-(L/2)).
 //
-// Checks. (1) In `exact`, for each listed L, the copy block equals the pattern exactly; by
-// linearity this is exact COPY for all inputs. (2) In each arithmetic, the largest L at which the
-// rounded layer still decodes every ±1 input (search by doubling, bisection, confirmation), beside
-// the magnitude bound of T1a for one-hot keys: query split a^-L <= β_max, balanced a^-L <= β_max^2.
-// (3) Cost, measured by the evaluator's counters on the dense scan: L numbers of state per
-// channel and 3L multiply-adds per step, the size of a Transformer's KV cache.
+// Checks.
+// (1) "copy block = copy pattern", in `exact`, for L in the grid's set: the layer the scan
+//     evaluates (SlotCopyLayer::dense(), the same parameters every arithmetic runs) is judged by
+//     running the exact model (tasks/exact_copy_check.hpp): for N = 2L <= 128 the output rows of
+//     the sequence matrix are formed exactly and compared with the copy pattern (verified); above,
+//     Freivalds: the exact scan on 2 random inputs with entries from a set of size 2^32 (verified
+//     (randomized), P(wrong) <= 2^-64, printed). By linearity either is exact COPY for all inputs.
+//     It fails, with the first wrong output, when the layer does not copy: the falsifiers give it
+//     a compensation exponent off by one, a decay nudged by 2^-40, a state one slot short.
+// (2) In each rounded arithmetic, the largest L at which the rounded layer still decodes every ±1
+//     input (search by doubling, bisection, confirmation of every L up to a limit), beside the
+//     magnitude bound of T1a for one-hot keys: query split a^-L <= β_max, balanced a^-L <= β_max^2.
+//     A measurement (the table), not a verdict: decoded COPY tolerates errors below 1/2, so the
+//     bound for exact COPY is no theorem about it.
+// (3) Cost, counted by the evaluator's counters while it runs the dense scan: L numbers of state
+//     per channel and 3L multiply-adds per step, the size of a Transformer's KV cache.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -24,9 +34,11 @@
 #include "core/proof.hpp"
 #include "models/counters.hpp"
 #include "models/selective_scan.hpp"
+#include "tasks/exact_copy_check.hpp"
+#include "tasks/magnitude_bound.hpp"
 #include "tasks/slot_copy.hpp"
 #include "tasks/slot_copy_eval.hpp"
-#include "tasks/threshold_search.hpp"
+#include "tasks/slot_copy_search.hpp"
 #include "output/copy_tables.hpp"
 
 namespace freelunch::proofs {
@@ -47,14 +59,30 @@ const std::vector<Config>& configs() {
   return c;
 }
 
-CheckResult exact_block(const Config& c, std::size_t length, const models::RoundingSemantics& sem) {
+constexpr std::size_t kMatrixUpTo = 128;  // N = 2L: the matrix up to L = 64, Freivalds above
+constexpr unsigned kFreivaldsTrials = 2;
+
+// (1) on the layer `params` (the construction's dense parameters, or a falsifier's perturbation).
+CheckResult exact_block(const std::string& instance, const models::ScanParams<Rational>& params, const tasks::CopySchedule& schedule,
+                        std::uint64_t seed, const models::RoundingSemantics& sem, nlohmann::json data) {
+  const auto j = tasks::judge_exact_copy(params, schedule, kMatrixUpTo, kFreivaldsTrials, seed, sem);
+  const Verdict v = !j.holds ? Verdict::fails : j.method == tasks::ExactCopyMethod::matrix ? Verdict::verified : Verdict::verified_randomized;
+  data["method"] = j.method == tasks::ExactCopyMethod::matrix ? "matrix" : "freivalds";
+  data["exact_path"] = j.path;
+  if (j.method == tasks::ExactCopyMethod::freivalds) {
+    data["trials"] = j.trials;
+    data["log2_error_probability"] = j.log2_error_probability;
+  }
+  data["first_failure"] = j.first_failure ? nlohmann::json(*j.first_failure) : nlohmann::json(nullptr);
+  return {"copy block = copy pattern", instance, "exact", sem.to_string(), v, j.describe(schedule), data};
+}
+
+CheckResult exact_block(const Config& c, std::size_t length, std::uint64_t seed, const models::RoundingSemantics& sem) {
   const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), c.decay, c.split);
-  const auto first = layer.first_inexact_output();
-  CheckResult r{"copy block = copy pattern", c.name() + " L=" + std::to_string(length), "exact", sem.to_string(),
-                first ? Verdict::fails : Verdict::verified,
-                first ? "row of output " + std::to_string(*first + 1) + " differs"
-                      : std::string("exact COPY for all inputs") + (c.split == Compensation::idealized ? " (idealized a = 1)" : ""),
-                {{"L", length}, {"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}}};
+  std::string instance = c.name() + " L=" + std::to_string(length);
+  CheckResult r = exact_block(instance, layer.dense(), layer.schedule(), seed + length, sem,
+                              {{"L", length}, {"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}});
+  if (c.split == Compensation::idealized && r.verdict != Verdict::fails) r.detail += " (idealized a = 1: not realizable with A < 0 < Delta)";
   return r;
 }
 
@@ -62,20 +90,24 @@ CheckResult largest_length(const Config& c, const arith::Precision& prec, std::s
                            const models::RoundingSemantics& sem) {
   return arith::with_arithmetic(prec, [&](const auto& ar) -> CheckResult {
     using A = std::decay_t<decltype(ar)>;
-    const auto search = tasks::largest_passing(
-        [&](std::size_t length) {
-          const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), c.decay, c.split);
-          if constexpr (A::is_exact) return !layer.first_inexact_output().has_value();
-          else return tasks::evaluate_slot_copy(ar, layer, tasks::plus_minus_one(), tasks::CopyCriterion{}, sem).copies();
-        },
-        cap, confirm);
-    const Verdict v = A::is_exact || A::is_certified ? Verdict::verified : Verdict::holds_numerically;
-    CheckResult r{"largest L that copies", c.name(), ar.name(), sem.to_string(), v, search.describe(),
-                  {{"largest", search.largest ? nlohmann::json(*search.largest) : nlohmann::json(nullptr)},
-                   {"reached_cap", search.reached_cap}, {"cap", cap}, {"confirmed_up_to", search.confirmed_up_to},
-                   {"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}}};
-    r.detail += "; every L <= " + std::to_string(search.confirmed_up_to) + " evaluated";
-    return r;
+    if constexpr (A::is_exact) {
+      return {"largest L that copies", c.name(), ar.name(), sem.to_string(), Verdict::not_applicable,
+              "exact: decided by running the model on the grid's set (copy block = copy pattern)", {{"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}}};
+    } else {
+      const auto s = tasks::largest_copying(ar, tasks::full_copy_schedule, c.decay, c.split, tasks::plus_minus_one(), cap, confirm, sem);
+      std::string detail = s.search.describe() + "; every L <= " + std::to_string(s.search.confirmed_up_to) + " evaluated";
+      if (s.failure) detail += "; fails at L = " + std::to_string(s.search.largest ? *s.search.largest + 1 : 1) + ": " + s.failure_cause();
+      nlohmann::json data = {{"largest", s.search.largest ? nlohmann::json(*s.search.largest) : nlohmann::json(nullptr)},
+                             {"reached_cap", s.search.reached_cap}, {"cap", cap}, {"confirmed_up_to", s.search.confirmed_up_to},
+                             {"certified", A::is_certified}, {"cause", s.failure_cause()},
+                             {"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}};
+      if (c.decay < 1)
+        if (const auto bound = tasks::magnitude_bound(prec, 1, c.decay, sem)) {
+          data.update(bound->to_json());
+          detail += "; bound " + bound->describe();
+        }
+      return {"largest L that copies", c.name(), ar.name(), sem.to_string(), Verdict::measured, detail, data};
+    }
   });
 }
 
@@ -100,13 +132,15 @@ ProofReport run(const ProofOptions& opt) {
                                                       : std::vector<std::size_t>{8, 64, 256, 512};
   const std::size_t cap = full ? 65536 : 4096, confirm = full ? 4096 : 1024;
   ProofReport report{"t3", "", to_string(opt.grid), "", opt.seed, {}, {}};
-  report.scope = "full copy, L in {8, ..., " + std::to_string(exact_lengths.back()) + "} exactly, thresholds searched up to L = " +
-                 std::to_string(cap);
+  std::string set;
+  for (std::size_t l : exact_lengths) set += (set.empty() ? "" : ", ") + std::to_string(l);
+  report.scope = "full copy; exact COPY decided by running the model for L in {" + set + "}; thresholds searched up to L = " +
+                 std::to_string(cap) + " (every L <= " + std::to_string(confirm) + " and the doubling and bisection points above)";
 
   // Jobs: exact blocks, then one threshold search per (config, arithmetic), then costs.
   std::vector<std::function<CheckResult()>> jobs;
   for (const Config& c : configs())
-    for (std::size_t length : exact_lengths) jobs.push_back([&, c, length] { return exact_block(c, length, opt.semantics); });
+    for (std::size_t length : exact_lengths) jobs.push_back([&, c, length] { return exact_block(c, length, opt.seed, opt.semantics); });
   for (const Config& c : configs())
     for (const arith::Precision& prec : opt.precisions)
       jobs.push_back([&, c, prec] { return largest_length(c, prec, cap, confirm, opt.semantics); });
@@ -118,10 +152,48 @@ ProofReport run(const ProofOptions& opt) {
 }
 
 // The checks that give verdicts (see ProofEntry::checks).
-std::vector<std::string> checks() { return {}; }
+std::vector<std::string> checks() { return {"copy block = copy pattern"}; }
 
-// The perturbed constructions and claims the checks above must reject.
-std::vector<Falsifier> falsifiers(const ProofOptions&) { return {}; }
+// The construction's dense layer with one change, judged by the same check.
+Falsifier perturbed_block(const Config& c, std::size_t length, std::string perturbation,
+                          std::function<void(models::ScanParams<Rational>&, const tasks::CopySchedule&)> perturb, std::uint64_t seed,
+                          const models::RoundingSemantics& sem) {
+  return {"copy block = copy pattern", perturbation + " (" + c.name() + ", L = " + std::to_string(length) + ")", [=] {
+            const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), c.decay, c.split);
+            models::ScanParams<Rational> p = layer.dense();
+            perturb(p, layer.schedule());
+            return exact_block(c.name() + " L=" + std::to_string(length) + " perturbed", p, layer.schedule(), seed, sem, {{"L", length}});
+          }};
+}
+
+// The perturbed constructions the check above must reject, by the matrix (L = 8) and by
+// Freivalds (L = 256).
+std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
+  std::vector<Falsifier> out;
+  const Config half{Rational(1, 2), Compensation::balanced}, tenth{Rational(9, 10), Compensation::query}, ideal{Rational(1), Compensation::idealized};
+  for (std::size_t length : {std::size_t{8}, std::size_t{256}}) {
+    // The query of the last output carries a^-(e-1) instead of a^-e.
+    auto exponent_off = [](models::ScanParams<Rational>& p, const tasks::CopySchedule& s) {
+      const std::size_t t = s.outputs.back();
+      for (std::size_t k = 0; k < p.state; ++k)
+        if (p.c[t * p.state + k] != 0) p.c[t * p.state + k] *= p.a[t];
+    };
+    auto decay_nudged = [](models::ScanParams<Rational>& p, const tasks::CopySchedule&) {
+      for (Rational& a : p.a) a -= Rational(1, 1LL << 40);
+    };
+    out.push_back(perturbed_block(half, length, "compensation exponent of the last output off by one", exponent_off, opt.seed, opt.semantics));
+    out.push_back(perturbed_block(tenth, length, "compensation exponent of the last output off by one", exponent_off, opt.seed, opt.semantics));
+    out.push_back(perturbed_block(half, length, "decay nudged by 2^-40 at every step", decay_nudged, opt.seed, opt.semantics));
+    out.push_back(perturbed_block(ideal, length, "decay nudged by 2^-40 at every step", decay_nudged, opt.seed, opt.semantics));
+    out.push_back({"copy block = copy pattern", "state one slot short (n = L - 1; " + half.name() + ", L = " + std::to_string(length) + ")",
+                   [length, seed = opt.seed, sem = opt.semantics, half] {
+                     const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), half.decay, half.split, length - 1);
+                     return exact_block("n=L-1 L=" + std::to_string(length), layer.dense(), layer.schedule(), seed, sem,
+                                        {{"L", length}, {"n", length - 1}});
+                   }});
+  }
+  return out;
+}
 
 }  // namespace
 

@@ -12,7 +12,6 @@
 #include "arith/rational.hpp"
 #include "output/latex_table.hpp"
 #include "output/provenance.hpp"
-#include "tasks/magnitude_bound.hpp"
 
 namespace freelunch::output {
 namespace {
@@ -104,19 +103,6 @@ std::string clamp_log_y(double lo, double hi) {
   return "restrict y to domain*=" + fixed(std::ceil(std::log(lo) * 1e4) / 1e4, 4) + ":" + fixed(std::floor(std::log(hi) * 1e4) / 1e4, 4);
 }
 
-// The T1a magnitude bound for one nonzero product in the arithmetic named `precision`, when it
-// has a largest finite value and the decay is below 1.
-std::optional<double> magnitude_bound_for(const std::string& precision, const Rational& decay) {
-  if (!(decay < 1)) return std::nullopt;
-  try {
-    const auto log2_beta = tasks::log2_largest_finite(arith::parse_precision(precision));
-    if (!log2_beta) return std::nullopt;
-    return static_cast<double>(tasks::magnitude_bound(*log2_beta, 1, decay));
-  } catch (const std::exception&) {
-    return std::nullopt;  // a name that is not a registry name ("mpfr4..64"): no bound to draw
-  }
-}
-
 // A figure over `results`: its name, its provenance (their rounding semantics and, when given,
 // the arithmetics), and the first columns of its CSV.
 PgfFigure figure_over(const std::string& name, const ProofReport& report, const std::vector<const CheckResult*>& results,
@@ -161,10 +147,7 @@ PgfFigure largest_per_arithmetic(const ProofReport& report, const std::string& c
           cap = csv_number(d["cap"].get<double>());
         else if (d.contains("largest") && d["largest"].is_number() && d["largest"].get<double>() > 0)
           largest = csv_number(d["largest"].get<double>());
-        if (d.contains("bound") && d["bound"].is_number())
-          bound = csv_number(d["bound"].get<double>());
-        else if (const auto b = magnitude_bound_for(arithmetics[a], Rational(d["decay"].get<std::string>())))
-          bound = csv_number(*b);
+        if (d.contains("bound") && d["bound"].is_number()) bound = csv_number(d["bound"].get<double>());
       }
       row.insert(row.end(), {largest, cap, bound, csv_number(static_cast<double>(a) + offset)});
     }

@@ -69,21 +69,4 @@ models::ScanParams<Rational> SlotCopyLayer::dense() const {
   return p;
 }
 
-std::optional<std::size_t> SlotCopyLayer::first_inexact_output() const {
-  // Disjoint supports: a position has at most one slot, a slot at most one position.
-  std::vector<bool> used(slots_, false);
-  for (std::size_t j = 0; j < schedule_.length; ++j) {
-    if (!is_source(j)) continue;
-    if (used[slot_of_[j]]) return 0;
-    used[slot_of_[j]] = true;
-  }
-  for (std::size_t k = 0; k < schedule_.outputs.size(); ++k) {
-    const std::size_t j = schedule_.sources[k];
-    if (!served(k)) return k;  // a zero row
-    const Rational entry = power(static_cast<long>(schedule_.distance(k))) * key(j) * query(k);
-    if (entry != 1 || !schedule_.input_positions[j]) return k;
-  }
-  return std::nullopt;
-}
-
 }  // namespace freelunch::tasks

@@ -7,9 +7,11 @@
 // realizable with A < 0 < Δ and marked so), query (κ = 0) and balanced (κ_j = ⌈d_j / 2⌉, key and
 // query each about a^(-d/2)).
 //
-// Two evaluations, equal by the structure (tested against the dense scan on small sizes):
-// dense() gives the N x n ScanParams for selective_scan; the structured evaluation below follows
-// the one nonzero slot an output reads, O(d |V|) per output instead of O(N n).
+// Two evaluations, equal bit for bit (tested against the dense scan): dense() gives the N x n
+// ScanParams for selective_scan; the structured evaluation of slot_copy_eval.hpp follows the one
+// nonzero slot an output reads, O(d |V|) per output instead of O(N n). Whether the layer copies
+// exactly is decided by running the model on dense() (exact_copy_check.hpp), never from the
+// formulas above.
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -53,11 +55,6 @@ class SlotCopyLayer {
 
   // The dense N x n parameters (scalar decay). Memory O(N n): for small sizes and tests.
   models::ScanParams<Rational> dense() const;
-  // Exact check of the copy block: every output row of M equals the copy pattern, using the
-  // structure (one-hot supports are disjoint; the one nonzero entry is computed exactly).
-  // Returns the first output whose row differs, if any.
-  std::optional<std::size_t> first_inexact_output() const;
-
   // a^e exactly (cached).
   Rational power(long e) const;
 

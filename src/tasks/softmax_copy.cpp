@@ -13,14 +13,30 @@ SoftmaxCopyLayer::SoftmaxCopyLayer(CopySchedule schedule, long beta) : schedule_
 }
 
 std::array<Rational, 3> SoftmaxCopyLayer::key(std::size_t j) const {
+  if (auto it = keys_replaced_.find(j); it != keys_replaced_.end()) return it->second;
   const Rational position(static_cast<unsigned long>(j + 1));
   return {Rational(1), position, position * position};
 }
 
 std::array<Rational, 3> SoftmaxCopyLayer::query(std::size_t k) const {
-  const Rational p(static_cast<unsigned long>(schedule_.sources[k] + 1));
+  if (auto it = queries_replaced_.find(k); it != queries_replaced_.end()) return it->second;
+  return query_at(schedule_.sources[k]);
+}
+
+std::array<Rational, 3> SoftmaxCopyLayer::query_at(std::size_t position) const {
+  const Rational p(static_cast<unsigned long>(position + 1));
   const Rational b(beta_);
   return {-b * p * p, 2 * b * p, -b};
+}
+
+void SoftmaxCopyLayer::replace_key(std::size_t j, const std::array<Rational, 3>& key) {
+  if (j >= schedule_.length) throw UsageError("replace_key: step " + std::to_string(j) + " is outside the schedule");
+  keys_replaced_[j] = key;
+}
+
+void SoftmaxCopyLayer::replace_query(std::size_t k, const std::array<Rational, 3>& query) {
+  if (k >= schedule_.outputs.size()) throw UsageError("replace_query: output " + std::to_string(k) + " is outside the schedule");
+  queries_replaced_[k] = query;
 }
 
 Rational SoftmaxCopyLayer::logit(std::size_t k, std::size_t j) const {

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,21 @@ class SoftmaxCopyLayer {
   const CopySchedule& schedule() const { return schedule_; }
   long beta() const { return beta_; }
 
-  // Key of step j (0-based): (1, j + 1, (j + 1)^2).
+  // Key of step j (0-based): (1, j + 1, (j + 1)^2), unless replaced.
   std::array<Rational, 3> key(std::size_t j) const;
-  // Query of output number k (index into schedule().outputs): β(-p^2, 2p, -1), p = sources[k] + 1.
+  // Query of output number k (index into schedule().outputs): β(-p^2, 2p, -1), p = sources[k] + 1,
+  // unless replaced.
   std::array<Rational, 3> query(std::size_t k) const;
-  // The logit of output number k at step j, from the closed form: -β (j - pos)^2.
+  // The query that points at 0-based step `position`: β(-p^2, 2p, -1) with p = position + 1.
+  std::array<Rational, 3> query_at(std::size_t position) const;
+  // The logit of output number k at step j, from the closed form of the genuine construction:
+  // -β (j - pos)^2 (replacements do not change it, so the logit check sees them).
   Rational logit(std::size_t k, std::size_t j) const;
+
+  // A perturbed construction, for falsifiers: step j's key, or output k's query, replaced. Every
+  // evaluation (keys(), queries(), the copy and logit checks) reads the replacement.
+  void replace_key(std::size_t j, const std::array<Rational, 3>& key);
+  void replace_query(std::size_t k, const std::array<Rational, 3>& query);
 
   // N x 3: keys on every row; queries on output rows, zero rows elsewhere. Exact.
   linalg::Matrix<Rational> keys() const;
@@ -49,6 +59,7 @@ class SoftmaxCopyLayer {
  private:
   CopySchedule schedule_;
   long beta_;
+  std::map<std::size_t, std::array<Rational, 3>> keys_replaced_, queries_replaced_;
 };
 
 // The output rows a check evaluates (indices into schedule.outputs, ascending), and how they were

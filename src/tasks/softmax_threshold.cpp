@@ -35,16 +35,15 @@ std::string ThresholdCertificate::describe() const {
 }
 
 ThresholdCertificate certify_gap_threshold(const arith::IntervalArith& ar, std::uint64_t length, const Rational& eps,
-                                           const Rational& offset) {
-  if (offset <= 0) throw UsageError("the threshold offset must be positive");
+                                           const Rational& above_offset, const Rational& below_offset) {
   ThresholdCertificate c;
   c.length = length;
   c.eps = eps;
   const arith::Interval threshold = gap_threshold(ar, length, eps);
   c.lower = ar.lower(threshold);
   c.upper = ar.upper(threshold);
-  c.above = c.upper + offset;
-  c.below = c.lower - offset;
+  c.above = c.upper + above_offset;
+  c.below = c.lower - below_offset;
   const arith::Interval target = ar.from_rational(1 - eps);
   c.succeeds_above = target_weight(ar, length, c.above) >= target;
   c.fails_below = target_weight(ar, length, c.below) < target;

@@ -6,6 +6,7 @@
 #include "models/selective_scan.hpp"
 #include "models/sequence_matrix.hpp"
 #include "tasks/copy_check.hpp"
+#include "tasks/exact_copy_check.hpp"
 #include "tasks/slot_copy.hpp"
 #include "tasks/slot_copy_eval.hpp"
 
@@ -34,7 +35,8 @@ BOOST_AUTO_TEST_CASE(dense_matrix_is_the_copy_pattern) {
         const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, layer.dense(), sem), sem);
         const RowCopyError e = row_copy_error(m, s, Rational(0));
         BOOST_TEST(e.max_row_error == Rational(0));
-        BOOST_TEST(!layer.first_inexact_output().has_value());
+        BOOST_TEST(judge_exact_copy_matrix(layer.dense(), s, sem).holds);
+        BOOST_TEST(judge_exact_copy_freivalds(layer.dense(), s, 2, testing::seed(), sem).holds);
         BOOST_TEST(mean_squared_copy_error(m, s) == Rational(0));
       }
     }
@@ -119,13 +121,15 @@ BOOST_AUTO_TEST_CASE(too_small_a_state_drops_the_later_sources) {
   const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, layer.dense(), sem), sem);
   for (std::size_t r = 0; r < length; ++r)
     for (std::size_t j = 0; j < length; ++j) BOOST_TEST(m(length + r, j) == Rational(r == j && r < state ? 1 : 0));
-  BOOST_TEST(layer.first_inexact_output().value_or(99) == state);
+  BOOST_TEST(judge_exact_copy_matrix(layer.dense(), layer.schedule(), sem).first_failure.value_or(99) == state);
+  BOOST_TEST(judge_exact_copy_freivalds(layer.dense(), layer.schedule(), 1, testing::seed(), sem).first_failure.value_or(99) == state);
   const CopyOutcome o = evaluate_slot_copy(ar, layer, integers(2), CopyCriterion{}, sem);
   BOOST_TEST(!o.copies());
   BOOST_TEST(o.first_failure.value_or(99) == state);
   BOOST_TEST(o.max_error == Rational(2));
   // Enough state: nothing dropped.
-  BOOST_TEST(!SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, length + 3).first_inexact_output());
+  const SlotCopyLayer roomy(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, length + 3);
+  BOOST_TEST(judge_exact_copy_matrix(roomy.dense(), roomy.schedule(), sem).holds);
   BOOST_CHECK_THROW(SlotCopyLayer(full_copy_schedule(length), Rational(1, 2), Compensation::balanced, 0), UsageError);
 }
 
@@ -142,5 +146,5 @@ BOOST_AUTO_TEST_CASE(associative_recall_schedule_and_copy) {
   BOOST_TEST(r.outputs.size() == 32u);
   BOOST_TEST((r.sources == random_recall_schedule(32, testing::seed()).sources));  // reproducible
   for (auto split : {Compensation::query, Compensation::balanced})
-    BOOST_TEST(!SlotCopyLayer(r, Rational(9, 10), split).first_inexact_output().has_value());
+    BOOST_TEST(judge_exact_copy_matrix(SlotCopyLayer(r, Rational(9, 10), split).dense(), r, models::RoundingSemantics{}).holds);
 }
