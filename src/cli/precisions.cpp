@@ -7,6 +7,7 @@
 
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "arith/scoped_mpfr.hpp"
 #include "core/deviation.hpp"
 
 namespace freelunch::cli {
@@ -15,12 +16,10 @@ namespace {
 // Exact when it is a modest integer (65504, 448), else about three digits ("~3.40e+38").
 std::string describe_extreme(const Rational& q) {
   if (boost::multiprecision::denominator(q) == 1 && q < Rational(Integer(1) << 64)) return q.str();
-  mpfr_t x;
-  mpfr_init2(x, 64);
-  mpfr_set_q(x, q.backend().data(), MPFR_RNDN);
+  arith::ScopedMpfr x(64);
+  mpfr_set_q(x.get(), q.backend().data(), MPFR_RNDN);
   char buffer[64];
-  mpfr_snprintf(buffer, sizeof buffer, "~%.3RNg", x);
-  mpfr_clear(x);
+  mpfr_snprintf(buffer, sizeof buffer, "~%.3RNg", x.get());
   return buffer;
 }
 
