@@ -11,6 +11,7 @@
 #include "core/result_store.hpp"
 #include "core/version.hpp"
 #include "output/atomic_file.hpp"
+#include "output/report_figures.hpp"
 #include "output/result_tables.hpp"
 
 namespace freelunch::cli {
@@ -104,23 +105,31 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     ProofReport report = entry->run(po);
     report.claim = entry->claim;
     require_declared(*entry, report);
+    ProofRun run{entry, {}, {}, {}};
+    if (entry->tables) {
+      run.tables = entry->tables(report, po.precisions);
+    } else {  // transitional: a module that still keeps its tables in the report
+      for (auto& [file, table] : report.tables) run.tables.push_back({file, table});
+    }
+    run.figures = entry->figures ? entry->figures(report) : output::report_figures(report);
 
     std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
     std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
                 static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
     std::fputs(output::terminal_summary(report).c_str(), stdout);
-    for (const auto& [file, table] : report.tables)
-      if (table.on_terminal) std::printf("\n%s\n", table.render_text().c_str());
+    for (const NamedTable& t : run.tables)
+      if (t.table.on_terminal) std::printf("\n%s\n", t.table.render_text().c_str());
     const bool this_failed = report.any_failure();
     std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds (verified where exact or certified, numerically elsewhere) on " + report.scope).c_str());
 
     const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
     output::write_file_atomically(jsonl, report.to_json_lines());
-    for (const auto& [file, table] : report.tables)
-      output::write_file_atomically((std::filesystem::path(opt.tables_dir) / file).string(), table.render());
-    std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), report.tables.size(), opt.tables_dir.c_str());
+    for (const NamedTable& t : run.tables)
+      output::write_file_atomically((std::filesystem::path(opt.tables_dir) / t.file).string(), t.table.render());
+    std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), run.tables.size(), opt.tables_dir.c_str());
     outcome.failed = outcome.failed || this_failed;
-    outcome.reports.push_back(std::move(report));
+    run.report = std::move(report);
+    outcome.runs.push_back(std::move(run));
   }
   return outcome;
 }

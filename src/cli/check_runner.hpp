@@ -30,9 +30,17 @@ struct CheckOptions {
 // the option of CheckOptions::out_dir (`report` keeps --out for the report's own directory).
 void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const std::string& results_flag = "--out");
 
+// One proof's run: its results, and the tables and figures its module built from them.
+struct ProofRun {
+  const ProofEntry* entry = nullptr;
+  ProofReport report;  // claim filled in
+  std::vector<NamedTable> tables;
+  std::vector<output::PgfFigure> figures;
+};
+
 struct CheckOutcome {
-  std::vector<ProofReport> reports;  // in the order run, claims filled in
-  bool failed = false;               // some check of some report fails
+  std::vector<ProofRun> runs;  // in the order run
+  bool failed = false;         // some check of some report fails
 };
 // Runs the selected proofs (reusing the results store), prints each summary, writes the JSON
 // lines and tables.

@@ -82,7 +82,7 @@ int run_report(const ReportOptions& opt) {
     throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
   const auto outcome = run_proofs(opt.check);
   std::vector<output::ReportSection> sections;
-  for (const ProofReport& r : outcome.reports) sections.push_back({&find_proof(r.id), &r});
+  for (const ProofRun& r : outcome.runs) sections.push_back({r.entry, &r.report, &r.tables, &r.figures});
   const std::string semantics = models::parse_rounding_semantics(opt.check.semantics).to_string();
   const auto files = output::report_files(sections, semantics);
   for (const output::ReportFile& f : files) output::write_file_atomically((std::filesystem::path(opt.out_dir) / f.path).string(), f.contents);

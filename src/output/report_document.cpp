@@ -77,9 +77,12 @@ instances}
 std::string overview(const std::vector<ReportSection>& sections) {
   std::string out = R"(Each section below takes one theorem of the paper (v2 numbering), states it in the checkable form of
 freelunch's specification, runs its construction on a grid of concrete instances in every arithmetic listed, and reports
-what held. Verdicts never overclaim: \emph{verified} only for exact rationals or certified interval enclosures,
-\emph{holds numerically} for finite precision without a certificate, \emph{fails} with the first failing instance,
-\emph{measured} for a number reported without a verdict. A check on instances is not a proof for all sizes. The tables and
+what held. Verdicts never overclaim: \emph{verified} only for exact rationals or certified interval enclosures computed
+by running the model, \emph{verified (randomized)} for an identity checked on random inputs with the probability of a
+wrong verdict printed, \emph{holds numerically} for finite precision without a certificate, \emph{undecided} where an
+enclosure straddles the criterion, \emph{fails} with the first failing instance or a witness, \emph{measured} for a
+number reported without a verdict. Every check was also run on perturbed constructions it must reject (its
+falsifiers, \texttt{freelunch check --falsify}). A check on instances is not a proof for all sizes. The tables and
 the points of every figure are files beside this document (\texttt{tables/}, \texttt{figures/*.csv}); each carries its
 provenance.
 
@@ -113,17 +116,17 @@ std::vector<ReportFile> report_files(const std::vector<ReportSection>& sections,
     const ProofReport& r = *s.report;
     doc += "\n\\clearpage\n\\section{" + upper(e.id) + ": " + prose(e.claim) + "}\\label{sec:" + e.id + "}\n";
     doc += "\\textbf{Paper:} " + latex_escape(numbering(e)) + " of arXiv 2410.03810 (v2 numbering).\n\n";
-    doc += "\\textbf{Statement.} " + theorem_statement(e.id) + "\n\n";
+    doc += "\\textbf{Statement.} " + (e.statement.empty() ? theorem_statement(e.id) : e.statement) + "\n\n";
     doc += "\\textbf{Instances checked} (grid " + latex_escape(r.grid) + ", seed " + std::to_string(r.seed) + "): " + prose(r.scope) + ".\n\n";
     doc += "\\textbf{Verdict.} " + verdict_sentence(r) + " Table~\\ref{tab:" + e.id + "-verdicts} gives it per check and arithmetic.\n\n";
 
     files.push_back({"tables/" + e.id + "-verdicts.tex", verdict_table(r, e.id + "-verdicts").render(true)});
     doc += "\\input{tables/" + e.id + "-verdicts.tex}\n";
-    for (const auto& [file, table] : r.tables) {
-      files.push_back({"tables/" + file, table.render(true)});
-      doc += "\\input{tables/" + file + "}\n";
+    for (const NamedTable& t : *s.tables) {
+      files.push_back({"tables/" + t.file, t.table.render(true)});
+      doc += "\\input{tables/" + t.file + "}\n";
     }
-    for (const PgfFigure& f : report_figures(r)) {
+    for (const PgfFigure& f : *s.figures) {
       const std::string csv = "figures/" + f.name + ".csv";
       files.push_back({csv, f.data.render(f.provenance)});
       files.push_back({"figures/" + f.name + ".tex", f.render_tex(csv)});

@@ -9,12 +9,16 @@
 
 #include "core/proof.hpp"
 #include "core/result.hpp"
+#include "output/pgf_figure.hpp"
+#include "output/theorem_module.hpp"
 
 namespace freelunch::output {
 
 struct ReportSection {
-  const ProofEntry* entry;    // numbering and one-line claim
-  const ProofReport* report;  // its results and tables
+  const ProofEntry* entry;    // numbering, claim and statement
+  const ProofReport* report;  // its results
+  const std::vector<NamedTable>* tables;         // built by the module from the results
+  const std::vector<PgfFigure>* figures;         // likewise; a figure with no data is left out
 };
 
 struct ReportFile {

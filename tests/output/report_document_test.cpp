@@ -83,12 +83,29 @@ ProofReport t3_report() {
   return r;
 }
 
+// The report's files for (entry, report) pairs: each module's tables are the report's, its
+// figures those report_figures draws from the results.
+std::vector<ReportFile> files_of(const std::vector<std::pair<const ProofEntry*, const ProofReport*>>& in) {
+  std::vector<std::vector<NamedTable>> tables;
+  std::vector<std::vector<PgfFigure>> figures;
+  tables.reserve(in.size());
+  figures.reserve(in.size());
+  std::vector<ReportSection> sections;
+  for (const auto& [e, r] : in) {
+    tables.emplace_back();
+    for (const auto& [file, table] : r->tables) tables.back().push_back({file, table});
+    figures.push_back(report_figures(*r));
+    sections.push_back({e, r, &tables.back(), &figures.back()});
+  }
+  return report_files(sections, kSem);
+}
+
 // A report's files from freshly built inputs.
 struct Fixture {
   ProofEntry l1 = entry("l1", "(lemma)", "(lemma)", "selective scan = masked linear attention; decay 1-2^-10");
   ProofEntry t3 = entry("t3", "Thm 3", "Thm 2", "Mamba with state O(T^2) copies");
   ProofReport l1_r = l1_report(), t3_r = t3_report();
-  std::vector<ReportFile> files() const { return report_files({{&l1, &l1_r}, {&t3, &t3_r}}, kSem); }
+  std::vector<ReportFile> files() const { return files_of({{&l1, &l1_r}, {&t3, &t3_r}}); }
 };
 
 const ReportFile& file(const std::vector<ReportFile>& files, const std::string& path) {
@@ -231,7 +248,7 @@ BOOST_AUTO_TEST_CASE(numbering_without_v1) {
   ProofReport r = l1_report();
   r.id = "t2";
   r.tables.clear();
-  const auto files = report_files({{&e, &r}}, kSem);
+  const auto files = files_of({{&e, &r}});
   const std::string& doc = files.front().contents;
   BOOST_TEST(count(doc, "\\textbf{Paper:} Thm 2 (not in v1) of arXiv") == 1u);
   BOOST_TEST(figure_count(files) == 0u);  // t2 without P* results: no figure, not an empty one
