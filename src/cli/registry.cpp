@@ -6,20 +6,14 @@
 #include "arith/errors.hpp"
 
 namespace freelunch::proofs {
-// One line per theorem module (proofs/<id>.cpp): its record, in THEORY's order.
-ProofEntry module_l1();
-ProofEntry module_t1();
-ProofEntry module_t2();
-ProofEntry module_t3();
-ProofEntry module_t4();
-ProofEntry module_t5();
+// Defined by proofs/registry.cpp: every theorem module, in THEORY's order.
+std::vector<ProofEntry> modules();
 }  // namespace freelunch::proofs
 
 namespace freelunch::cli {
 
 const std::vector<ProofEntry>& proof_registry() {
-  static const std::vector<ProofEntry> entries = {proofs::module_l1(), proofs::module_t1(), proofs::module_t2(),
-                                                  proofs::module_t3(), proofs::module_t4(), proofs::module_t5()};
+  static const std::vector<ProofEntry> entries = proofs::modules();
   return entries;
 }
 

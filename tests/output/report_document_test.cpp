@@ -10,6 +10,7 @@
 #include "core/version.hpp"
 #include "output/latex_table.hpp"
 #include "output/report_document.hpp"
+#include "cli/registry.hpp"
 #include "output/report_figures.hpp"
 #include "output/result_tables.hpp"
 #include "output/theorem_statements.hpp"
@@ -84,7 +85,7 @@ ProofReport t3_report() {
 }
 
 // The report's files for (entry, report) pairs: each module's tables are the report's, its
-// figures those report_figures draws from the results.
+// figures those its registered module draws from the results.
 std::vector<ReportFile> files_of(const std::vector<std::pair<const ProofEntry*, const ProofReport*>>& in) {
   std::vector<std::vector<NamedTable>> tables;
   std::vector<std::vector<PgfFigure>> figures;
@@ -94,7 +95,8 @@ std::vector<ReportFile> files_of(const std::vector<std::pair<const ProofEntry*, 
   for (const auto& [e, r] : in) {
     tables.emplace_back();
     for (const auto& [file, table] : r->tables) tables.back().push_back({file, table});
-    figures.push_back(report_figures(*r));
+    const ProofEntry& module = cli::find_proof(r->id);
+    figures.push_back(module.figures ? module.figures(*r) : report_figures(*r));
     sections.push_back({e, r, &tables.back(), &figures.back()});
   }
   return report_files(sections, kSem);
@@ -134,7 +136,7 @@ BOOST_AUTO_TEST_CASE(files_hold_the_parts) {
   BOOST_TEST(file(files, "tables/t3-threshold.tex").contents == small_table("t3-threshold").render(true));
   BOOST_TEST(file(files, "tables/l1-verdicts.tex").contents == verdict_table(fx.l1_r, "l1-verdicts").render(true));
   BOOST_TEST(file(files, "tables/t3-verdicts.tex").contents == verdict_table(fx.t3_r, "t3-verdicts").render(true));
-  const auto figures = report_figures(fx.t3_r);
+  const auto figures = cli::find_proof("t3").figures(fx.t3_r);
   BOOST_REQUIRE(figures.size() == 1u);
   BOOST_TEST(file(files, "figures/t3-length.csv").contents == figures[0].data.render(figures[0].provenance));
   BOOST_TEST(file(files, "figures/t3-length.tex").contents == figures[0].render_tex("figures/t3-length.csv"));

@@ -42,10 +42,10 @@
 #include "core/deviation.hpp"
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "t1_report.hpp"
 #include "core/random.hpp"
 #include "linalg/rank.hpp"
 #include "models/selective_scan.hpp"
-#include "output/copy_tables.hpp"
 #include "tasks/copy_witness.hpp"
 #include "tasks/decay_escape.hpp"
 #include "tasks/exact_copy_check.hpp"
@@ -121,11 +121,11 @@ CheckResult exact_distances(const std::string& instance, const Rational& a, cons
     if (!j.holds) {
       data["reached_cap"] = false;
       data["largest"] = d - 1;
-      return {"T1a largest distance", instance, "exact", sem.to_string(), Verdict::fails,
+      return {t1::kDistance, instance, "exact", sem.to_string(), Verdict::fails,
               "exact COPY fails at d = " + std::to_string(d) + ": " + j.describe(tasks::distance_schedule(d)), data};
     }
   }
-  return {"T1a largest distance", instance, "exact", sem.to_string(), Verdict::verified,
+  return {t1::kDistance, instance, "exact", sem.to_string(), Verdict::verified,
           "no magnitude limit: exact COPY at every d in {1, ..., " + std::to_string(cap) +
               "}, each decided by running the exact model (matrix up to N = 128, then Freivalds, P(wrong) <= 2^-32 per d)",
           data};
@@ -137,11 +137,11 @@ CheckResult rounds_to_one(const arith::Precision& prec, const models::RoundingSe
     if constexpr (arith::PointArithmetic<A>) {
       const long k_max = 256;
       const auto k = tasks::decay_rounds_to_one_from(ar, sem, k_max);
-      return {"T1a decay 1-2^-k rounds to 1", "k <= " + std::to_string(k_max), ar.name(), sem.to_string(), Verdict::measured,
+      return {t1::kRoundsToOne, "k <= " + std::to_string(k_max), ar.name(), sem.to_string(), Verdict::measured,
               k ? "from k = " + std::to_string(*k) : "never for k <= " + std::to_string(k_max),
               {{"k", k ? json(*k) : json(nullptr)}, {"k_max", k_max}}};
     } else {
-      return {"T1a decay 1-2^-k rounds to 1", "", ar.name(), sem.to_string(), Verdict::not_applicable, "intervals never round to a point", {}};
+      return {t1::kRoundsToOne, "", ar.name(), sem.to_string(), Verdict::not_applicable, "intervals never round to a point", {}};
     }
   });
 }
@@ -170,7 +170,7 @@ CheckResult exact_rank(const std::string& instance, const models::ScanParams<Rat
                        "; mean squared error " + short_decimal(mse) + (mse == bound ? " = " : mse > bound ? " > " : " < ") +
                        "(L-n)/L = " + short_decimal(bound);
   if (claimed_tight && !tight_ok) detail += " (claimed tight)";
-  return {"T1b rank and error bound", instance, "exact", sem.to_string(), rank_ok && error_ok && tight_ok ? Verdict::verified : Verdict::fails,
+  return {t1::kRank, instance, "exact", sem.to_string(), rank_ok && error_ok && tight_ok ? Verdict::verified : Verdict::fails,
           detail, {{"L", length}, {"n", claimed_state}, {"rank", rank}, {"mse", mse.str()}, {"bound", bound.str()}, {"tight", claimed_tight}}};
 }
 
@@ -220,13 +220,13 @@ CheckResult rounded_rank_error(std::size_t length, std::size_t state, std::size_
       bool finite = true;
       const Rational mse = sample_mse(ar, c.params, length, inputs, sem, finite);
       data["mse"] = finite ? json(mse.str()) : json(nullptr);
-      CheckResult r{"T1b error on 8 random inputs", rank_instance(c, length, state), ar.name(), sem.to_string(), Verdict::measured,
+      CheckResult r{t1::kRoundedError, rank_instance(c, length, state), ar.name(), sem.to_string(), Verdict::measured,
                     (finite ? short_decimal(mse) : std::string("non-finite output")) + " (exact arithmetic on the same inputs: " + short_decimal(exact) + ")",
                     data};
       r.magnitude = finite ? std::abs(mse.convert_to<double>() - exact.convert_to<double>()) : 1e300;
       return r;
     } else {
-      return {"T1b error on 8 random inputs", rank_instance(c, length, state), ar.name(), sem.to_string(), Verdict::not_applicable,
+      return {t1::kRoundedError, rank_instance(c, length, state), ar.name(), sem.to_string(), Verdict::not_applicable,
               "reported for point arithmetics", data};
     }
   });
@@ -239,7 +239,7 @@ CheckResult rank_row(std::size_t state, const arith::Precision& prec, const T1Gr
     const auto s = tasks::largest_copying(ar, tasks::full_copy_schedule, Rational(1, 2), Compensation::balanced, tasks::plus_minus_one(), state,
                                           g.confirm, sem);
     const std::size_t largest = s.search.largest.value_or(0);
-    return {"T1b largest copy length", "n=" + std::to_string(state), ar.name(), sem.to_string(), Verdict::measured,
+    return {t1::kRowLength, "n=" + std::to_string(state), ar.name(), sem.to_string(), Verdict::measured,
             std::to_string(largest) + " of the L <= n = " + std::to_string(state) + " tried" +
                 (s.failure ? " (fails at L = " + std::to_string(largest + 1) + ": " + s.failure_cause() + ")" : ""),
             {{"largest", largest}, {"n", state}, {"cause", s.failure_cause()}, {"reached_cap", false}}};
@@ -259,7 +259,7 @@ CheckResult witness_past_n(const std::string& instance, const std::vector<std::p
     for (const auto& [name, params] : layers) {
       const auto w = tasks::dominance_witness(tasks::copy_block(params, length));
       if (!w)
-        return {"T1b no copy past n", instance, ar.name(), sem.to_string(), Verdict::fails,
+        return {t1::kPastN, instance, ar.name(), sem.to_string(), Verdict::fails,
                 name + ": no witness, every row of its copy block is strictly diagonally dominant (full rank)", {{"L", length}}};
       std::vector<V> u;
       for (std::size_t t = 0; t < 2 * length; ++t) u.push_back(ar.from_int(t < length ? w->signs[t] : 0));
@@ -284,11 +284,11 @@ CheckResult witness_past_n(const std::string& instance, const std::vector<std::p
         }
       }
       if (!wrong.is_true())
-        return {"T1b no copy past n", instance, ar.name(), sem.to_string(), wrong.is_false() ? Verdict::fails : Verdict::undecided,
+        return {t1::kPastN, instance, ar.name(), sem.to_string(), wrong.is_false() ? Verdict::fails : Verdict::undecided,
                 name + ": the witness input is copied at output " + std::to_string(w->row + 1) + " (y = " + value + ")", {{"L", length}}};
       witnesses.push_back({{"construction", name}, {"row", w->row}, {"exact_output", w->exact_output.str()}, {"output", value}});
     }
-    return {"T1b no copy past n", instance, ar.name(), sem.to_string(), passing_verdict(A::is_exact || A::is_certified),
+    return {t1::kPastN, instance, ar.name(), sem.to_string(), passing_verdict(A::is_exact || A::is_certified),
             "L = " + std::to_string(length) + ": a +-1 input on which each of the " + std::to_string(layers.size()) +
                 " constructions fails decoded COPY, found from a row that is not diagonally dominant and run in this arithmetic",
             {{"L", length}, {"witnesses", witnesses}}};
@@ -307,7 +307,7 @@ std::vector<std::pair<std::string, models::ScanParams<Rational>>> constructions_
 CheckResult injective(long alphabet, std::size_t cap, const arith::Precision& prec, const models::RoundingSemantics& sem) {
   return arith::with_arithmetic(prec, [&](const auto& ar) -> CheckResult {
     using A = std::decay_t<decltype(ar)>;
-    const std::string check = "T1c largest injective length", instance = "|V|=" + std::to_string(alphabet) + " n=1";
+    const std::string check = t1::kInjective, instance = "|V|=" + std::to_string(alphabet) + " n=1";
     if constexpr (arith::PointArithmetic<A>) {
       const auto res = tasks::injective_length(ar, alphabet, cap, sem);
       json data = {{"alphabet", alphabet}, {"largest", res.largest}, {"reached_cap", res.reached_cap}, {"cap", cap}};
@@ -356,7 +356,7 @@ CheckResult digit_extraction(long alphabet, const Rational& decay, std::uint64_t
     return decoded && *decoded == u;
   };
   auto failure = [&](const std::string& what) {
-    return CheckResult{"T1c exact digit extraction", instance, "exact", sem.to_string(), Verdict::fails, what + " is not recovered",
+    return CheckResult{t1::kDigits, instance, "exact", sem.to_string(), Verdict::fails, what + " is not recovered",
                        {{"alphabet", alphabet}, {"decay", decay.str()}}};
   };
   std::vector<long> u;
@@ -380,7 +380,7 @@ CheckResult digit_extraction(long alphabet, const Rational& decay, std::uint64_t
       for (long& x : u) x = rng.uniform(0, alphabet - 1);
       if (!check(u)) return failure("a random sequence of length " + std::to_string(length));
     }
-  return {"T1c exact digit extraction", instance, "exact", sem.to_string(), Verdict::verified,
+  return {t1::kDigits, instance, "exact", sem.to_string(), Verdict::verified,
           "every token recovered from the one-entry state (the exact scan's output), for all sequences of length <= " +
               std::to_string(exhaustive) + " and 20 random ones of lengths 64 and 1024 (" + std::to_string(checked) + " sequences)",
           {{"alphabet", alphabet}, {"decay", decay.str()}, {"sequences", checked}}};
@@ -391,12 +391,12 @@ CheckResult digit_extraction(long alphabet, const Rational& decay, std::uint64_t
 ProofReport run(const ProofOptions& opt) {
   const T1Grid g = grid_for(opt);
   ProofReport report{"t1", "", to_string(opt.grid), "", opt.seed, {}, {}};
-  report.scope = "T1a distances up to " + std::to_string(g.distance_cap) + " (exact " + std::to_string(g.distance_cap_exact) +
-                 "); T1b L in {" + [&] {
+  report.scope = "T1a exact at every d in {1, ..., " + std::to_string(g.distance_cap_exact) + "}, rounded searched up to " +
+                 std::to_string(g.distance_cap) + " (every d up to " + std::to_string(g.confirm) + " and the doubling points above); T1b L in {" + [&] {
                    std::string s;
                    for (std::size_t l : g.rank_lengths) s += (s.empty() ? "" : ", ") + std::to_string(l);
                    return s;
-                 }() + "}; T1c exhaustive up to L = " + std::to_string(g.injective_cap_binary) + " (|V| = 2), " +
+                 }() + "} and past n at L = 9; T1c exhaustive for every L up to " + std::to_string(g.injective_cap_binary) + " (|V| = 2), " +
                  std::to_string(g.injective_cap_quaternary) + " (|V| = 4)";
 
   std::vector<std::function<CheckResult()>> jobs;
@@ -407,13 +407,13 @@ ProofReport run(const ProofOptions& opt) {
       if (std::holds_alternative<arith::ExactSpec>(prec.spec))
         jobs.push_back([&, a] { return exact_distances("a=" + decay_name(a), a, balanced_distance_layer(a), g.distance_cap_exact, sem); });
       else
-        jobs.push_back([&, a, prec] { return largest_distance("T1a largest distance", a, "a=" + decay_name(a), prec, g, sem); });
+        jobs.push_back([&, a, prec] { return largest_distance(t1::kDistance, a, "a=" + decay_name(a), prec, g, sem); });
     }
   for (const arith::Precision& prec : opt.precisions) jobs.push_back([&, prec] { return rounds_to_one(prec, sem); });
   for (long k : g.escape_k)
     for (const arith::Precision& prec : opt.precisions) {
       if (std::holds_alternative<arith::ExactSpec>(prec.spec)) continue;  // no limit in exact: shown above
-      jobs.push_back([&, k, prec] { return largest_distance("T1a escape a=1-2^-k", tasks::decay_near_one(k), "k=" + std::to_string(k), prec, g, sem); });
+      jobs.push_back([&, k, prec] { return largest_distance(t1::kEscape, tasks::decay_near_one(k), "k=" + std::to_string(k), prec, g, sem); });
     }
   // T1b.
   for (std::size_t length : g.rank_lengths)
@@ -441,14 +441,12 @@ ProofReport run(const ProofOptions& opt) {
   }
 
   report.results = run_jobs("t1", jobs, opt);
-  report.tables.push_back({"t1-separation.tex", output::t1_separation_table(report, opt.precisions)});
-  report.tables.push_back({"t1-escape.tex", output::t1_escape_table(report, opt.precisions)});
   return report;
 }
 
 // The checks that give verdicts (see ProofEntry::checks).
 std::vector<std::string> checks() {
-  return {"T1a largest distance", "T1b rank and error bound", "T1b no copy past n", "T1c exact digit extraction"};
+  return {t1::kDistance, t1::kRank, t1::kPastN, t1::kDigits};
 }
 
 // The perturbed constructions and claims the checks above must reject.
@@ -458,7 +456,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
   std::vector<Falsifier> out;
   // T1a in exact: the scan's decay nudged below the one the compensation was made for.
   for (const Rational& a : {Rational(1, 2), Rational(9, 10)})
-    out.push_back({"T1a largest distance", "decay nudged by 2^-40 in the layer, compensation for a = " + a.str(), [a, sem] {
+    out.push_back({t1::kDistance, "decay nudged by 2^-40 in the layer, compensation for a = " + a.str(), [a, sem] {
                      const DistanceLayer nudged = [a](std::size_t d) {
                        auto p = tasks::SlotCopyLayer(tasks::distance_schedule(d), a, Compensation::balanced).dense();
                        for (Rational& x : p.a) x -= Rational(1, 1LL << 40);
@@ -466,7 +464,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
                      };
                      return exact_distances("a=" + a.str() + " nudged", a, nudged, 64, sem);
                    }});
-  out.push_back({"T1a largest distance", "compensation exponent off by one from d = 40 on (a = 1/2)", [sem] {
+  out.push_back({t1::kDistance, "compensation exponent off by one from d = 40 on (a = 1/2)", [sem] {
                    const Rational a(1, 2);
                    const DistanceLayer off = [a](std::size_t d) {
                      auto p = tasks::SlotCopyLayer(tasks::distance_schedule(d), a, Compensation::balanced).dense();
@@ -477,25 +475,25 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
                  }});
   // T1b ranks: a layer with one state entry more than claimed, and a non-tight construction
   // claimed tight.
-  out.push_back({"T1b rank and error bound", "state one entry too large: L = 16 slots claimed as n = 15", [sem] {
+  out.push_back({t1::kRank, "state one entry too large: L = 16 slots claimed as n = 15", [sem] {
                    const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(16), Rational(1, 2), Compensation::balanced);
                    return exact_rank("slots L=16 claimed n=15", layer.dense(), 16, 15, false, sem);
                  }});
-  out.push_back({"T1b rank and error bound", "random keys (L = 16, n = 4) claimed tight", [sem, seed] {
+  out.push_back({t1::kRank, "random keys (L = 16, n = 4) claimed tight", [sem, seed] {
                    const auto c = tasks::rank_constructions(16, 4, seed).at(1);
                    return exact_rank(c.name + " claimed tight", c.params, 16, 4, true, sem);
                  }});
   // T1b past n: a layer with a full state (n = L) has no witness; in a format too.
   for (const std::string name : {"exact", "fp16"})
-    out.push_back({"T1b no copy past n", "state one entry larger: the L = n + 1 = 9 slot layer (" + name + ")", [name, sem] {
+    out.push_back({t1::kPastN, "state one entry larger: the L = n + 1 = 9 slot layer (" + name + ")", [name, sem] {
                      const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(kRowState + 1), Rational(1, 2), Compensation::balanced);
                      return witness_past_n("slots n=L=9", {{"slots n = L", layer.dense()}}, kRowState + 1, arith::parse_precision(name), sem);
                    }});
   // T1c: the digit layer with a decay other than 1/|V|.
   for (long alphabet : {2L, 4L})
-    out.push_back({"T1c exact digit extraction", "decay 1/(|V| + 1) instead of 1/|V| (|V| = " + std::to_string(alphabet) + ")",
+    out.push_back({t1::kDigits, "decay 1/(|V| + 1) instead of 1/|V| (|V| = " + std::to_string(alphabet) + ")",
                    [alphabet, seed, sem] { return digit_extraction(alphabet, Rational(1, alphabet + 1), seed, sem); }});
-  out.push_back({"T1c exact digit extraction", "decay 1/2 + 2^-40 (|V| = 2)",
+  out.push_back({t1::kDigits, "decay 1/2 + 2^-40 (|V| = 2)",
                  [seed, sem] { return digit_extraction(2, Rational(1, 2) + Rational(1, 1LL << 40), seed, sem); }});
   return out;
 }
@@ -506,7 +504,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 ProofEntry module_t1() {
   return {"t1", "Thm 1", "Thm 1", "constant-size Mamba has a COPY bottleneck (magnitude, rank, information)",
       "constant-size Mamba has a COPY bottleneck: magnitude (finite range), rank (every arithmetic), information (finite precision)",
-      run, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8", checks(), falsifiers};
+      run, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8", checks(), falsifiers, t1::statement(), t1::tables, t1::figures};
 }
 
 }  // namespace freelunch::proofs
