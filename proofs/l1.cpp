@@ -297,7 +297,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 ProofEntry module_l1() {
   return {"l1", "(lemma)", "(lemma)", "selective scan = masked linear attention; M is n-semiseparable",
       "Mamba's selective scan is masked linear attention; its sequence matrix is n-semiseparable",
-      run, "exact,mpfr113,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16", checks(), falsifiers};
+      run, "exact,mpfr113,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16", checks(), falsifiers, {}, {}, {}};
 }
 
 }  // namespace freelunch::proofs

@@ -53,6 +53,15 @@ PrecisionSearch least_passing_precision(const std::function<bool(long)>& passes,
   }
 }
 
+std::optional<long> least_precision_contradiction(const std::function<bool(long)>& passes, long claimed, long lo, long hi, long window) {
+  if (lo > hi || window < 0) throw UsageError("precision claim check needs lo <= hi and window >= 0");
+  if (claimed < lo || claimed > hi) return claimed;
+  for (long p = claimed; p <= std::min(hi, claimed + window); ++p)
+    if (!passes(p)) return p;
+  if (claimed > lo && passes(claimed - 1)) return claimed - 1;
+  return std::nullopt;
+}
+
 std::optional<Rational> least_squares_slope(const std::vector<std::pair<Rational, Rational>>& points) {
   const Rational n(static_cast<unsigned long>(points.size()));
   Rational sx = 0, sy = 0, sxx = 0, sxy = 0;

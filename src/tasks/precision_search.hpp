@@ -31,6 +31,14 @@ struct PrecisionSearch {
 // passes(P) for lo <= P <= hi; lo <= hi, window >= 0.
 PrecisionSearch least_passing_precision(const std::function<bool(long)>& passes, long lo, long hi, long window);
 
+// The evidence against the claim "claimed is the least passing precision" in the sense of the
+// search above: the first P that contradicts it, or none. Every P in [claimed, min(hi, claimed +
+// window)] must pass (the first failing one is returned, in increasing order), then claimed - 1
+// must fail when claimed > lo (it is returned if it passes). A claim outside [lo, hi] is its own
+// contradiction (passes is not called there). passes is called at most window + 2 times; share
+// its evaluations with the search through a cache to check the search's own claim for free.
+std::optional<long> least_precision_contradiction(const std::function<bool(long)>& passes, long claimed, long lo, long hi, long window);
+
 // The least-squares slope b of y = a + b x over the points (x, y), exactly. At least two distinct
 // x; otherwise std::nullopt.
 std::optional<Rational> least_squares_slope(const std::vector<std::pair<Rational, Rational>>& points);

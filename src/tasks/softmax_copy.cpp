@@ -64,8 +64,8 @@ linalg::Matrix<Rational> SoftmaxCopyLayer::queries() const {
 
 std::string RowSample::describe() const {
   if (all()) return "all " + std::to_string(total) + " rows";
-  return std::to_string(outputs.size()) + " of " + std::to_string(total) +
-         " rows (first 8, last 8, 8 with the largest pos(i), 16 evenly spaced)";
+  return "sampled (" + std::to_string(outputs.size()) + " of " + std::to_string(total) +
+         " rows: first 8, last 8, 8 with the largest pos(i), 16 evenly spaced)";
 }
 
 RowSample sample_rows(const CopySchedule& schedule, std::size_t all_up_to) {

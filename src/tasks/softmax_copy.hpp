@@ -70,7 +70,7 @@ struct RowSample {
   std::vector<std::size_t> outputs;
   std::size_t total = 0;
   bool all() const { return outputs.size() == total; }
-  // "all 1023 rows" or "40 of 2047 rows (first 8, last 8, 8 with the largest pos(i), 16 evenly spaced)".
+  // "all 1023 rows" or "sampled (30 of 2047 rows: first 8, last 8, 8 with the largest pos(i), 16 evenly spaced)".
   std::string describe() const;
 };
 

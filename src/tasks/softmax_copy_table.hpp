@@ -1,8 +1,10 @@
 #pragma once
 // The table of T2 (docs/tables/t2-precision.tex), built from the proof's results: one row per copy
 // length L; the least precision P*(L) per schedule; per arithmetic of the list (except exact),
-// whether decoded COPY holds for every schedule at that L; a last row with the least-squares
-// slope of P* against log2 L.
+// whether decoded COPY holds for every schedule at that L (or which schedules do, or are
+// undecided); a last row with the least-squares slope of P* against log2 L. An L whose results
+// were checked on a row sample is labelled "sampled (k rows)" (from the results' data rows and
+// rows_total), so no cell claims every row when a sample was checked.
 #include <string>
 #include <vector>
 
@@ -12,8 +14,9 @@
 
 namespace freelunch::tasks {
 
-// Reads the results "least precision P* that copies" (data: schedule, L, P*), "decoded COPY"
-// (schedule, L, copies), "largest L that copies" (schedule, per_L: [{L, copies}]) and "slope of P*
+// Reads the results "least precision P* that copies" (data: schedule, L, P*, claimed, rows,
+// rows_total), "decoded COPY" (schedule, L, copies, rows, rows_total; an undecided verdict is
+// shown as such), "largest L that copies" (schedule, per_L: [{L, copies, rows, rows_total}]) and "slope of P*
 // against log2 L" (schedule; the cell is the detail's first word); other results are ignored.
 output::LatexTable t2_precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions,
                                       const std::vector<std::string>& schedule_kinds);

@@ -71,3 +71,24 @@ BOOST_AUTO_TEST_CASE(slope_is_exact) {
   BOOST_TEST(!least_squares_slope({{Rational(3), Rational(1)}, {Rational(3), Rational(2)}}).has_value());
   BOOST_TEST(!least_squares_slope({}).has_value());
 }
+
+// The claim check of a least precision: the true P* of a monotone property has no contradiction;
+// P* - 1 is contradicted at P* - 1 (it fails), P* + 1 at P* (it passes too), a claim outside the
+// range by itself; a failure inside the window above the claim is found.
+BOOST_AUTO_TEST_CASE(least_precision_claims) {
+  const long threshold = 17;
+  const auto passes = [&](long p) { return p >= threshold; };
+  BOOST_TEST(!least_precision_contradiction(passes, threshold, 4, 64, 4).has_value());
+  BOOST_TEST(least_precision_contradiction(passes, threshold - 1, 4, 64, 4).value() == threshold - 1);
+  BOOST_TEST(least_precision_contradiction(passes, threshold + 1, 4, 64, 4).value() == threshold);
+  BOOST_TEST(least_precision_contradiction(passes, 3, 4, 64, 4).value() == 3);
+  BOOST_TEST(least_precision_contradiction(passes, 65, 4, 64, 4).value() == 65);
+  BOOST_TEST(!least_precision_contradiction([](long) { return true; }, 4, 4, 64, 4).has_value());  // lo: nothing below to fail
+  const auto gap = [](long p) { return p >= 10 && p != 12; };  // not monotone: 12 fails
+  BOOST_TEST(least_precision_contradiction(gap, 10, 4, 64, 4).value() == 12);
+  BOOST_TEST(!least_precision_contradiction(gap, 13, 4, 64, 4).has_value());  // 12 fails: 13 is least above the hole
+  // The search's own claim is never contradicted, with the evaluations shared.
+  const PrecisionSearch s = least_passing_precision(gap, 4, 64, 4);
+  BOOST_TEST(!least_precision_contradiction(gap, s.least.value(), 4, 64, 4).has_value());
+  BOOST_CHECK_THROW(least_precision_contradiction(passes, 10, 5, 4, 4), UsageError);
+}

@@ -50,3 +50,35 @@ BOOST_AUTO_TEST_CASE(cells_follow_the_results) {
   BOOST_TEST(latex.find(kToolVersion) != std::string::npos);
   BOOST_TEST(latex.find("per-op, sequential, storage=compute") != std::string::npos);
 }
+
+// A length checked on a row sample is labelled with the sample's size, so no cell claims every
+// row; an undecided certified result is shown as undecided, not as a failure; a refuted P* claim
+// is not shown as "> 64".
+BOOST_AUTO_TEST_CASE(sampled_rows_and_undecided_are_labelled) {
+  ProofReport report{"t2", "", "quick", "", 1, {}, {}};
+  CheckResult sampled = certified("full", 1024, true);
+  sampled.data["rows"] = 30;
+  sampled.data["rows_total"] = 1024;
+  CheckResult whole = certified("full", 256, true);
+  whole.data["rows"] = 256;
+  whole.data["rows_total"] = 256;
+  CheckResult open = certified("shift", 256, false);
+  open.verdict = Verdict::undecided;
+  CheckResult refuted = p_star("full", 256, std::nullopt);
+  refuted.verdict = Verdict::fails;
+  refuted.data["claimed"] = 17;
+  CheckResult part = certified("shift", 512, true);
+  part.data["rows"] = 30;
+  part.data["rows_total"] = 1023;
+  const CheckResult rest = certified("full", 512, true);
+  CheckResult shift_sampled = certified("shift", 1024, true);
+  shift_sampled.data["rows"] = 32;
+  shift_sampled.data["rows_total"] = 2047;
+  report.results = {sampled, whole, open, refuted, part, rest, shift_sampled};
+  const output::LatexTable t = tasks::t2_precision_table(report, arith::parse_precision_list("interval128"), {"full", "shift"});
+  BOOST_REQUIRE(t.rows.size() == 4u);
+  BOOST_TEST((t.rows[0] == std::vector<std::string>{"256", "refuted", "--", "full, shift undecided"}));
+  BOOST_TEST((t.rows[1] == std::vector<std::string>{"512, shift sampled (30 rows)", "--", "--", "all"}));
+  BOOST_TEST((t.rows[2] == std::vector<std::string>{"1024 sampled (30-32 rows)", "--", "--", "all"}));
+  BOOST_TEST(t.caption.find("sampled (k rows)") != std::string::npos);
+}

@@ -227,7 +227,7 @@ BOOST_AUTO_TEST_CASE(row_sample_shape) {
   BOOST_TEST((std::adjacent_find(r.outputs.begin(), r.outputs.end()) == r.outputs.end()));
   BOOST_TEST(r.outputs.front() == 0u);
   BOOST_TEST(r.outputs.back() == 1023u);
-  BOOST_TEST(r.describe().find("of 1024 rows") != std::string::npos);
+  BOOST_TEST(r.describe().find("sampled (" + std::to_string(r.outputs.size()) + " of 1024 rows") == 0u);
   // Reverse: the largest source positions are the first outputs; hardest_first starts there.
   const auto hard = hardest_first(s, r.outputs);
   BOOST_TEST(hard.front() == 0u);
@@ -248,4 +248,38 @@ BOOST_AUTO_TEST_CASE(random_inputs_are_reproducible) {
     if (!s.input_positions[t]) BOOST_TEST(a[t] == 0);
   }
   BOOST_CHECK_THROW(random_integer_inputs(s, 0, 1), UsageError);
+}
+
+// Perturbed constructions (T2's falsifiers) are rejected by the same checks, the genuine layer is
+// not: a key entry off by one by the logit check (at the first row that reads it), a query that
+// points at the next position and β = 1 by decoded COPY, as certified failures (not undecided).
+BOOST_AUTO_TEST_CASE(perturbed_layers_are_rejected) {
+  const models::RoundingSemantics sem;
+  const arith::IntervalArith ar(128);
+  const CopySchedule s = full_copy_schedule(16);
+  const std::vector<long> u = random_integer_inputs(s, kBound, testing::seed());
+  const SoftmaxCopyLayer genuine(s, kBeta);
+  BOOST_TEST(!first_wrong_logit(arith::DyadicArith{}, genuine, all_rows(s), sem).has_value());
+  BOOST_TEST(evaluate_softmax_copy(ar, genuine, u, kBound, all_rows(s), sem, false).holds().is_true());
+
+  SoftmaxCopyLayer key_off = genuine;
+  key_off.replace_key(4, {Rational(1), Rational(5), Rational(26)});
+  BOOST_TEST((key_off.key(4) == std::array<Rational, 3>{1, 5, 26}));
+  BOOST_TEST(key_off.logit(0, 4) == genuine.logit(0, 4));  // the closed form stays the genuine one
+  const auto wrong = first_wrong_logit(arith::DyadicArith{}, key_off, all_rows(s), sem);
+  BOOST_REQUIRE(wrong.has_value());
+  BOOST_TEST(wrong->first == 0u);
+  BOOST_TEST(wrong->second == 4u);
+
+  SoftmaxCopyLayer query_off = genuine;
+  query_off.replace_query(3, genuine.query_at(s.sources[3] + 1));
+  BOOST_TEST((query_off.query(3) == genuine.query(4)));  // full copy: output 4 reads position 5
+  const CopyOutcome misread = evaluate_softmax_copy(ar, query_off, u, kBound, all_rows(s), sem, false);
+  BOOST_TEST(misread.holds().is_false());
+  BOOST_TEST(misread.first_failure.value() == 3u);
+
+  const CopyOutcome blunt = evaluate_softmax_copy(ar, SoftmaxCopyLayer(s, 1), u, kBound, all_rows(s), sem, false);
+  BOOST_TEST(blunt.holds().is_false());
+  BOOST_CHECK_THROW(key_off.replace_key(s.length, {Rational(1), Rational(1), Rational(1)}), UsageError);
+  BOOST_CHECK_THROW(query_off.replace_query(s.outputs.size(), {Rational(1), Rational(1), Rational(1)}), UsageError);
 }

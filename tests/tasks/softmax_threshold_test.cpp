@@ -35,25 +35,25 @@ BOOST_AUTO_TEST_CASE(threshold_encloses_ln3) {
   BOOST_TEST(gap_threshold_argument(4, Rational(1, 2)) == Rational(3));
   BOOST_TEST(gap_threshold_argument(1025, Rational(1, 1000)) == Rational(1024 * 999));
   const arith::IntervalArith ar(128);
-  const ThresholdCertificate c = certify_gap_threshold(ar, 4, Rational(1, 2), Rational(1, 1000000));
+  const ThresholdCertificate c = certify_gap_threshold(ar, 4, Rational(1, 2), Rational(1, 1000000), Rational(1, 1000000));
   const auto [lo, hi] = log_bracket(3);
   BOOST_TEST(c.lower <= lo);
   BOOST_TEST(hi <= c.upper);
   BOOST_TEST(c.upper - c.lower < pow2(-120));
   BOOST_TEST(c.lower > Rational(10986, 10000));  // ln 3 = 1.09861...
   BOOST_TEST(c.upper < Rational(10987, 10000));
-  BOOST_TEST(c.above == c.upper + Rational(1, 1000000));
-  BOOST_TEST(c.below == c.lower - Rational(1, 1000000));
-  BOOST_TEST(c.verified());
+  BOOST_TEST(c.above == c.upper + Rational(1, 1000000), Rational(1, 1000000));
+  BOOST_TEST(c.below == c.lower - Rational(1, 1000000), Rational(1, 1000000));
+  BOOST_TEST(c.holds().is_true());
 }
 
 // L = 2, ε = 1/2: Δ* = ln 1 = 0 exactly, a point enclosure; the test points are ±10^-6.
 BOOST_AUTO_TEST_CASE(threshold_zero_for_two_positions) {
   const arith::IntervalArith ar(128);
-  const ThresholdCertificate c = certify_gap_threshold(ar, 2, Rational(1, 2), Rational(1, 1000000));
+  const ThresholdCertificate c = certify_gap_threshold(ar, 2, Rational(1, 2), Rational(1, 1000000), Rational(1, 1000000));
   BOOST_TEST(c.lower == Rational(0));
   BOOST_TEST(c.upper == Rational(0));
-  BOOST_TEST(c.verified());
+  BOOST_TEST(c.holds().is_true());
 }
 
 // The proof's grid certifies at 128 bits; each Δ* bracketed by the 300-bit oracle.
@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_CASE(grid_certifies) {
     for (const Rational& eps : {Rational(1, 2), Rational(1, 1000), Rational(1, 1000000000)}) {
       const std::uint64_t length = std::uint64_t{1} << e;
       BOOST_TEST_CONTEXT("L=" << length << " eps=" << eps) {
-        const ThresholdCertificate c = certify_gap_threshold(ar, length, eps, Rational(1, 1000000));
-        BOOST_TEST(c.verified());
+        const ThresholdCertificate c = certify_gap_threshold(ar, length, eps, Rational(1, 1000000), Rational(1, 1000000));
+        BOOST_TEST(c.holds().is_true());
         // ln((L-1)(1-ε)/ε) = ln(L - 1) + ln((1 - ε)/ε); with ε = 1/1000, (1-ε)/ε = 999.
         if (eps == Rational(1, 1000)) {
           const auto [lo, hi] = log_bracket((length - 1) * 999);
@@ -78,8 +78,8 @@ BOOST_AUTO_TEST_CASE(grid_certifies) {
 // The certificate can fail: at 10 bits the enclosures of w and 1 - ε = 1 - 10^-9 overlap.
 BOOST_AUTO_TEST_CASE(low_precision_does_not_certify) {
   const arith::IntervalArith ar(10);
-  const ThresholdCertificate c = certify_gap_threshold(ar, std::uint64_t{1} << 20, Rational(1, 1000000000), Rational(1, 1000000));
-  BOOST_TEST(!c.verified());
+  const ThresholdCertificate c = certify_gap_threshold(ar, std::uint64_t{1} << 20, Rational(1, 1000000000), Rational(1, 1000000), Rational(1, 1000000));
+  BOOST_TEST(c.holds().is_unknown());
   BOOST_TEST(c.describe().find("undecided") != std::string::npos);
   // The switch is sharp and the weight decides it at 128 bits: with L = 4, ε = 1/2, w < 1/2 just
   // below ln 3 = 1.09861228866810969... and w >= 1/2 just above, 10^-17 away on either side.
@@ -109,6 +109,29 @@ BOOST_AUTO_TEST_CASE(closed_form_is_the_softmax_weight) {
         const Rational point = high.to_rational(target_weight(high, length, gap));
         BOOST_TEST(ar.contains(softmax, point));
         BOOST_TEST(ar.contains(closed, point));
+      }
+    }
+}
+
+// The certificate refutes a wrong claim instead of passing or shrugging: success claimed one step
+// (10^-6) below the threshold, or failure claimed one step above it, is certified false at 128
+// bits (the falsifiers of T2's threshold check); the genuine claims on the same L and ε hold.
+BOOST_AUTO_TEST_CASE(claims_across_the_threshold_are_refuted) {
+  const arith::IntervalArith ar(128);
+  const Rational step(1, 1000000);
+  for (std::uint64_t length : {std::uint64_t{4}, std::uint64_t{1024}, std::uint64_t{1} << 20})
+    for (const Rational& eps : {Rational(1, 2), Rational(1, 1000), Rational(1, 1000000000)}) {
+      BOOST_TEST_CONTEXT("L=" << length << " eps=" << eps) {
+        BOOST_TEST(certify_gap_threshold(ar, length, eps, step, step).holds().is_true());
+        const ThresholdCertificate low = certify_gap_threshold(ar, length, eps, -step, step);
+        BOOST_TEST(low.above < low.lower);
+        BOOST_TEST(low.succeeds_above.is_false());
+        BOOST_TEST(low.holds().is_false());
+        BOOST_TEST(low.describe().find("above: refuted") != std::string::npos);
+        const ThresholdCertificate high = certify_gap_threshold(ar, length, eps, step, -step);
+        BOOST_TEST(high.below > high.upper);
+        BOOST_TEST(high.fails_below.is_false());
+        BOOST_TEST(high.holds().is_false());
       }
     }
 }
