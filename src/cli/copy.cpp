@@ -77,8 +77,7 @@ int run_copy(const CopyOptions& opt) {
       using A = std::decay_t<decltype(ar)>;
       const tasks::CopyOutcome o = tasks::evaluate_slot_copy(ar, layer, values, tasks::CopyCriterion{}, sem);
       const bool certain = A::is_exact || A::is_certified;
-      const Verdict v = o.copies() ? (certain ? Verdict::verified : Verdict::holds_numerically)
-                                   : (o.state == tasks::CopyOutcome::State::undecided ? Verdict::not_applicable : Verdict::fails);
+      const Verdict v = verdict_of(o.holds(), certain);  // undecided stays undecided
       std::optional<std::size_t> step;
       if (o.first_failure) step = schedule.outputs[*o.first_failure] + 1;
       return {prec.name, v, o, step};

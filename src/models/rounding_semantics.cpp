@@ -19,10 +19,7 @@ RoundingSemantics parse_rounding_semantics(const std::string& text) {
     else if (part == "pairwise") sem.order = RoundingSemantics::Order::pairwise;
     else if (part.starts_with("storage=")) {
       const std::string name = part.substr(8);
-      if (name != "compute") {
-        arith::parse_precision(name);  // validates
-        sem.storage = name;
-      }
+      if (name != "compute") sem.storage = arith::parse_precision(name);  // validates, once
     } else {
       throw UsageError("unknown rounding semantics '" + part +
                        "'; valid: per-op|fused, sequential|pairwise, storage=<precision>|compute");

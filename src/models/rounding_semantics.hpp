@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "arith/precision.hpp"
+
 namespace freelunch::models {
 
 struct RoundingSemantics {
@@ -22,13 +24,13 @@ struct RoundingSemantics {
   enum class Order { sequential, pairwise };
   Dot dot = Dot::per_operation;
   Order order = Order::sequential;
-  std::optional<std::string> storage;  // a precision name, or none
+  std::optional<arith::Precision> storage;  // parsed once, from the name; none: the compute arithmetic
 
   // "per-op, sequential, storage=compute" or "fused, pairwise, storage=bf16".
   std::string to_string() const {
     return std::string(dot == Dot::fused ? "fused" : "per-op") + ", " +
            (order == Order::pairwise ? "pairwise" : "sequential") + ", storage=" +
-           (storage ? *storage : std::string("compute"));
+           (storage ? storage->name : std::string("compute"));
   }
 };
 

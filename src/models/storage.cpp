@@ -8,8 +8,7 @@ namespace freelunch::models {
 
 Rational through_storage(const Rational& q, const RoundingSemantics& sem) {
   if (!sem.storage) return q;
-  const arith::Precision storage = arith::parse_precision(*sem.storage);
-  return arith::with_arithmetic(storage, [&](const auto& ar) -> Rational {
+  return arith::with_arithmetic(*sem.storage, [&](const auto& ar) -> Rational {
     using A = std::decay_t<decltype(ar)>;
     if constexpr (arith::PointArithmetic<A>) {
       const auto v = ar.from_rational(q);

@@ -1,5 +1,5 @@
 #pragma once
-// Transitional: the figures of the modules not yet in their folders (T2, T4, T5), built from a proof's results (no recomputation): each reads the
+// Transitional: the figures of the modules not yet in their folders (T4, T5), built from a proof's results (no recomputation): each reads the
 // machine-readable `data` of one check and lays it out as pgfplots series over a CSV file.
 #include <vector>
 
@@ -7,9 +7,6 @@
 #include "output/pgf_figure.hpp"
 
 namespace freelunch::output {
-
-// T2: the least precision P*(L) against log2 L per schedule, with the least-squares line of each.
-PgfFigure t2_precision_figure(const ProofReport& t2);
 
 // T4, T5: the counted total multiply-adds against T on log-log axes, one panel per problem, one
 // series per model.

@@ -516,7 +516,7 @@ BOOST_AUTO_TEST_CASE(bf16_storage_equals_rounding_the_parameters_first) {
   std::uint64_t changed = 0;
   for (std::uint64_t it = 0; it < count; ++it) {
     const Instance inst = random_instance(rng, it);
-    const RoundingSemantics stored{Dot::per_operation, it % 2 ? Order::pairwise : Order::sequential, std::string("bf16")};
+    const RoundingSemantics stored{Dot::per_operation, it % 2 ? Order::pairwise : Order::sequential, arith::parse_precision("bf16")};
     RoundingSemantics compute = stored;
     compute.storage.reset();
     BOOST_TEST_CONTEXT("seed " << testing::seed() << ", iteration " << it << ", " << stored.to_string() << ", " << show(inst.params)

@@ -1,8 +1,8 @@
-#define BOOST_TEST_MODULE softmax_copy_table
+#define BOOST_TEST_MODULE t2_report
 #include "support/test_support.hpp"
 
 #include "core/version.hpp"
-#include "tasks/softmax_copy_table.hpp"
+#include "proofs/t2/t2_report.hpp"
 
 using namespace freelunch;
 
@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(cells_follow_the_results) {
   CheckResult slope{"slope of P* against log2 L", "full", "mpfr4..64", "", Verdict::measured, "2 bits per doubling of L", {{"schedule", "full"}}};
   report.results.push_back(slope);
   const auto arithmetics = arith::parse_precision_list("exact,interval128,fp16");
-  const output::LatexTable t = tasks::t2_precision_table(report, arithmetics, {"full", "shift"});
+  const output::LatexTable t = proofs::t2::precision_table(report, arithmetics, {"full", "shift"});
   BOOST_TEST((t.header == std::vector<std::string>{"L", "P* full", "P* shift", "interval128", "fp16"}));
   BOOST_REQUIRE(t.rows.size() == 3u);
   BOOST_TEST((t.rows[0] == std::vector<std::string>{"16", "9", "10", "all", "full"}));
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(sampled_rows_and_undecided_are_labelled) {
   shift_sampled.data["rows"] = 32;
   shift_sampled.data["rows_total"] = 2047;
   report.results = {sampled, whole, open, refuted, part, rest, shift_sampled};
-  const output::LatexTable t = tasks::t2_precision_table(report, arith::parse_precision_list("interval128"), {"full", "shift"});
+  const output::LatexTable t = proofs::t2::precision_table(report, arith::parse_precision_list("interval128"), {"full", "shift"});
   BOOST_REQUIRE(t.rows.size() == 4u);
   BOOST_TEST((t.rows[0] == std::vector<std::string>{"256", "refuted", "--", "full, shift undecided"}));
   BOOST_TEST((t.rows[1] == std::vector<std::string>{"512, shift sampled (30 rows)", "--", "--", "all"}));

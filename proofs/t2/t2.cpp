@@ -59,7 +59,7 @@
 #include "tasks/precision_search.hpp"
 #include "tasks/softmax_copy.hpp"
 #include "tasks/softmax_copy_eval.hpp"
-#include "tasks/softmax_copy_table.hpp"
+#include "t2_report.hpp"
 #include "tasks/softmax_threshold.hpp"
 
 namespace freelunch::proofs {
@@ -77,11 +77,6 @@ constexpr const char* kMargin = "2V 2e^-beta/(1-e^-beta) < 1/2 (copy error bound
 constexpr const char* kLogits = "logits = -beta (j - pos)^2";
 constexpr const char* kDecoded = "decoded COPY";
 constexpr const char* kLeast = "least precision P* that copies";
-
-const std::vector<std::string>& schedule_kinds() {
-  static const std::vector<std::string> kinds = {"full", "shift", "reverse"};
-  return kinds;
-}
 
 tasks::CopySchedule schedule(const std::string& kind, std::size_t length) {
   if (kind == "shift") return tasks::shift_schedule(2 * length, 1);
@@ -314,7 +309,7 @@ ProofReport run(const ProofOptions& opt) {
                  " outputs; P* (numerical) for L in " + powers_set(4, top);
 
   std::vector<Instance> instances;
-  for (const std::string& kind : schedule_kinds())
+  for (const std::string& kind : t2::schedule_kinds())
     for (std::size_t length : lengths) instances.emplace_back(kind, length, opt.seed);
 
   // Jobs: thresholds and margin (intervals), exact logits, decoded COPY per arithmetic, P* searches.
@@ -339,8 +334,7 @@ ProofReport run(const ProofOptions& opt) {
 
   report.results = run_jobs("t2", jobs, opt);
   report.results = largest_copying_lengths(std::move(report.results), powers_set(1, top));
-  for (const std::string& kind : schedule_kinds()) report.results.push_back(slope(kind, report.results, opt.semantics));
-  report.tables.push_back({"t2-precision.tex", tasks::t2_precision_table(report, opt.precisions, schedule_kinds())});
+  for (const std::string& kind : t2::schedule_kinds()) report.results.push_back(slope(kind, report.results, opt.semantics));
   return report;
 }
 
@@ -398,7 +392,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 ProofEntry module_t2() {
   return {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
       "a constant-size Transformer performs COPY with logarithmic score growth",
-      run, "exact,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3", checks(), falsifiers, {}, {}, {}};
+      run, "exact,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3", checks(), falsifiers, t2::statement(), t2::tables, t2::figures};
 }
 
 }  // namespace freelunch::proofs

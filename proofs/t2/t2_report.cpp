@@ -1,14 +1,37 @@
-#include "tasks/softmax_copy_table.hpp"
+// T2's report: its statement, table and figure, built from the results' data alone.
+#include "t2_report.hpp"
 
 #include <map>
 #include <set>
 
 #include "core/deviation.hpp"
+#include "output/figure_helpers.hpp"
 #include "output/provenance.hpp"
 
-namespace freelunch::tasks {
+namespace freelunch::proofs::t2 {
 
-output::LatexTable t2_precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions,
+using namespace freelunch::output;
+using nlohmann::json;
+
+const std::vector<std::string>& schedule_kinds() {
+  static const std::vector<std::string> kinds = {"full", "shift", "reverse"};
+  return kinds;
+}
+
+std::string statement() {
+  return R"(A constant-size Transformer performs COPY with logarithmic score growth. If the target logit exceeds all $L-1$ others by a
+gap $\Delta$, the target weight is at least $1/(1 + (L-1)e^{-\Delta})$, which is $\ge 1 - \varepsilon$ iff
+$\Delta \ge \ln((L-1)(1-\varepsilon)/\varepsilon)$: the needed score grows like $\log L$, against $a^{-L}$ for T1a.
+\emph{Construction} with dimension 3: keys $k_j = (1, j, j^2)$, queries $q_i = \beta(-\mathrm{pos}(i)^2, 2\,\mathrm{pos}(i), -1)$,
+so $g_{ij} = -\beta (j - \mathrm{pos}(i))^2$: integer logits with the target the unique maximum, and the weight outside the
+target at most $2e^{-\beta}/(1 - e^{-\beta})$ whatever $L$ is. The logits have size $\beta L^2$, so about $2 \log_2 L + c$
+significand bits are needed.
+\emph{Checked:} the threshold certified in intervals just above and below $\Delta^*$; decoded COPY of every schedule; the
+least precision $P^*(L)$ and its slope against $\log_2 L$.)";
+}
+
+
+output::LatexTable precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions,
                                       const std::vector<std::string>& schedule_kinds) {
   output::LatexTable t;
   t.caption = "T2 (v2 Thm 2): dimension-3 softmax attention copies (keys (1, j, j^2), queries beta(-p^2, 2p, -1), beta = 4, "
@@ -115,4 +138,58 @@ output::LatexTable t2_precision_table(const ProofReport& report, const std::vect
   return t;
 }
 
-}  // namespace freelunch::tasks
+namespace {
+
+PgfFigure t2_precision_figure(const ProofReport& t2) {
+  const auto results = results_of(t2, "least precision P* that copies");
+  const auto schedules = distinct(results, [](const CheckResult& r) { return r.data["schedule"].get<std::string>(); });
+  PgfFigure f = figure_over("t2-precision", t2, results, distinct(results, [](const CheckResult& r) { return r.precision; }), {"log2_L", "L"});
+  std::vector<std::string> taken = f.data.columns, ids;
+  for (const std::string& s : schedules) ids.push_back(column_id(s, taken));
+  f.data.columns.insert(f.data.columns.end(), ids.begin(), ids.end());
+  std::map<std::string, std::vector<std::pair<double, double>>> points;
+  for (const CheckResult* r : results) {
+    if (!r->data.contains("P*") || !r->data["P*"].is_number()) continue;  // no P* in the searched range: nothing to draw
+    const double length = r->data["L"].get<double>(), x = std::log2(length), p = r->data["P*"].get<double>();
+    const std::string s = r->data["schedule"].get<std::string>();
+    points[s].push_back({x, p});
+    std::vector<std::string> row{csv_number(x), csv_number(length)};
+    for (const std::string& other : schedules) row.push_back(other == s ? csv_number(p) : kNan);
+    f.data.rows.push_back(row);
+  }
+  PgfPanel panel;
+  panel.axis_options = {"width=0.72\\linewidth", "height=7cm", "xlabel={$\\log_2 L$}", "ylabel={least significand bits $P^*$ that copy}",
+                        "legend pos=outer north east", "legend style={font=\\footnotesize}", "legend cell align=left", "grid=major"};
+  for (std::size_t i = 0; i < schedules.size(); ++i) {
+    if (!has_values(f.data, ids[i])) continue;  // no P* in the searched range for any L
+    panel.plots.push_back({"log2_L", ids[i], "", "only marks, mark=" + mark_shapes()[i % mark_shapes().size()] + ", mark size=2.2pt, color=" + color(i),
+                           latex_escape(schedules[i])});
+    const auto& pts = points[schedules[i]];
+    if (pts.size() < 2) continue;
+    // Least squares y = a + b x (a figure's line; the check reports the exact slope).
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& [x, y] : pts) sx += x, sy += y, sxx += x * x, sxy += x * y;
+    const double m = static_cast<double>(pts.size()), denominator = m * sxx - sx * sx;
+    if (denominator == 0) continue;
+    const double b = (m * sxy - sx * sy) / denominator, a = (sy - b * sx) / m;
+    const auto [lo, hi] = std::minmax_element(pts.begin(), pts.end());
+    panel.plots.push_back({"", "", fixed(b, 4) + "*x + " + fixed(a, 4),
+                           "domain=" + csv_number(lo->first) + ":" + csv_number(hi->first) + ", samples=2, dashed, color=" + color(i),
+                           "fit: $P^* = " + fixed(b, 2) + "\\log_2 L " + (a < 0 ? "- " : "+ ") + fixed(std::fabs(a), 2) + "$"});
+  }
+  f.panels.push_back(panel);
+  f.caption = "T2: the least MPFR precision $P^*(L)$ (significand bits) at which the dimension-3 softmax construction still copies "
+              "every checked row, against $\\log_2 L$, per copy schedule, with the least-squares line of each. The logits have size "
+              "$\\beta L^2$, so THEORY predicts a slope of about 2: the score grows like $\\log L$, against $a^{-L}$ for T1a.";
+  return f;
+}
+
+}  // namespace
+
+std::vector<NamedTable> tables(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
+  return {{"t2-precision.tex", precision_table(report, precisions, schedule_kinds())}};
+}
+
+std::vector<PgfFigure> figures(const ProofReport& report) { return drawable({t2_precision_figure(report)}); }
+
+}  // namespace freelunch::proofs::t2
