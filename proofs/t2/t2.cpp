@@ -55,6 +55,7 @@
 
 #include "core/deviation.hpp"
 #include "core/instances.hpp"
+#include "core/least_squares.hpp"
 #include "core/proof.hpp"
 #include "tasks/precision_search.hpp"
 #include "tasks/softmax_copy.hpp"
@@ -224,7 +225,8 @@ CheckResult slope(const std::string& kind, const std::vector<CheckResult>& resul
     points.emplace_back(Rational(log2), Rational(r.data["P*"].get<long>()));
     values += (values.empty() ? "" : ", ") + std::to_string(length) + ":" + std::to_string(r.data["P*"].get<long>());
   }
-  const auto b = tasks::least_squares_slope(points);
+  const auto fit = least_squares_line(points);
+  const std::optional<Rational> b = fit ? std::optional<Rational>(fit->slope) : std::nullopt;
   CheckResult r{"slope of P* against log2 L", kind, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP), sem.to_string(),
                 Verdict::measured, (b ? short_decimal(*b < 0 ? Rational(-*b) : *b) : std::string("no fit")) + " bits per doubling of L (L:P* " + values + ")",
                 {{"schedule", kind}, {"slope", b ? b->str() : std::string()}, {"points", points.size()}}};

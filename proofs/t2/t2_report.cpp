@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/deviation.hpp"
+#include "core/least_squares.hpp"
 #include "output/figure_helpers.hpp"
 #include "output/provenance.hpp"
 
@@ -166,12 +167,12 @@ PgfFigure t2_precision_figure(const ProofReport& t2) {
                            latex_escape(schedules[i])});
     const auto& pts = points[schedules[i]];
     if (pts.size() < 2) continue;
-    // Least squares y = a + b x (a figure's line; the check reports the exact slope).
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (const auto& [x, y] : pts) sx += x, sy += y, sxx += x * x, sxy += x * y;
-    const double m = static_cast<double>(pts.size()), denominator = m * sxx - sx * sx;
-    if (denominator == 0) continue;
-    const double b = (m * sxy - sx * sy) / denominator, a = (sy - b * sx) / m;
+    // The least-squares line y = a + b x, the same fit as the check's slope.
+    std::vector<std::pair<Rational, Rational>> exact_points;
+    for (const auto& [x, y] : pts) exact_points.emplace_back(Rational(x), Rational(y));
+    const auto fit = least_squares_line(exact_points);
+    if (!fit) continue;
+    const double b = fit->slope.convert_to<double>(), a = fit->intercept.convert_to<double>();
     const auto [lo, hi] = std::minmax_element(pts.begin(), pts.end());
     panel.plots.push_back({"", "", fixed(b, 4) + "*x + " + fixed(a, 4),
                            "domain=" + csv_number(lo->first) + ":" + csv_number(hi->first) + ", samples=2, dashed, color=" + color(i),

@@ -62,18 +62,4 @@ std::optional<long> least_precision_contradiction(const std::function<bool(long)
   return std::nullopt;
 }
 
-std::optional<Rational> least_squares_slope(const std::vector<std::pair<Rational, Rational>>& points) {
-  const Rational n(static_cast<unsigned long>(points.size()));
-  Rational sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (const auto& [x, y] : points) {
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-  }
-  const Rational denominator = n * sxx - sx * sx;
-  if (denominator == 0) return std::nullopt;
-  return (n * sxy - sx * sy) / denominator;
-}
-
 }  // namespace freelunch::tasks

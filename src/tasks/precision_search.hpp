@@ -39,8 +39,4 @@ PrecisionSearch least_passing_precision(const std::function<bool(long)>& passes,
 // its evaluations with the search through a cache to check the search's own claim for free.
 std::optional<long> least_precision_contradiction(const std::function<bool(long)>& passes, long claimed, long lo, long hi, long window);
 
-// The least-squares slope b of y = a + b x over the points (x, y), exactly. At least two distinct
-// x; otherwise std::nullopt.
-std::optional<Rational> least_squares_slope(const std::vector<std::pair<Rational, Rational>>& points);
-
 }  // namespace freelunch::tasks

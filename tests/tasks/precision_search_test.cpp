@@ -58,19 +58,6 @@ BOOST_AUTO_TEST_CASE(never_and_always) {
   BOOST_CHECK_THROW(least_passing_precision([](long) { return true; }, 10, 4, 8), UsageError);
 }
 
-// The exact least-squares slope: a line is recovered exactly, noise symmetric about it too.
-BOOST_AUTO_TEST_CASE(slope_is_exact) {
-  std::vector<std::pair<Rational, Rational>> line;
-  for (long x = 4; x <= 10; ++x) line.emplace_back(Rational(x), Rational(2 * x + 3));
-  BOOST_TEST(least_squares_slope(line).value() == Rational(2));
-  // y = 2x + 3 with +1, -1 on the two ends and 0 inside: slope 2 - 6/28 = 25/14 (by hand:
-  // Σ (x - 7) e = -3 - 3 = -6 over Σ (x - 7)^2 = 28).
-  line.front().second += 1;
-  line.back().second -= 1;
-  BOOST_TEST(least_squares_slope(line).value() == Rational(25, 14));
-  BOOST_TEST(!least_squares_slope({{Rational(3), Rational(1)}, {Rational(3), Rational(2)}}).has_value());
-  BOOST_TEST(!least_squares_slope({}).has_value());
-}
 
 // The claim check of a least precision: the true P* of a monotone property has no contradiction;
 // P* - 1 is contradicted at P* - 1 (it fails), P* + 1 at P* (it passes too), a claim outside the
