@@ -1,5 +1,10 @@
 #include "dp/generate.hpp"
 
+#include <queue>
+#include <set>
+
+#include "arith/errors.hpp"
+
 namespace freelunch::dp {
 
 std::string to_string(CotOutcome::State s) {
@@ -33,6 +38,49 @@ std::vector<long> balanced_kappa(const Problem& problem, const Stream& stream, s
   kappa.reserve(longest.size());
   for (std::size_t d : longest) kappa.push_back(static_cast<long>((d + 1) / 2));
   return kappa;
+}
+
+SlotPlan reuse_slots(const Problem& problem, const Stream& stream, std::size_t head, std::size_t slots) {
+  // The last position at which each source is read by this head.
+  std::vector<std::optional<std::size_t>> last_read(stream.length());
+  for (std::size_t i = 1; i <= stream.steps(); ++i) {
+    const std::vector<Dependency> deps = problem.dependencies(i);
+    if (head >= deps.size()) throw UsageError(problem.id() + " has no dependency number " + std::to_string(head));
+    const std::size_t j = stream.position(deps[head]), t = stream.generating_position(i);
+    last_read[j] = std::max(last_read[j].value_or(t), t);
+  }
+
+  SlotPlan plan;
+  plan.slot.assign(stream.length(), std::nullopt);
+  // Alive sources as (last read, entry), soonest first; free entries, lowest first.
+  std::priority_queue<std::pair<std::size_t, std::size_t>, std::vector<std::pair<std::size_t, std::size_t>>, std::greater<>> taken;
+  std::set<std::size_t> free_entries;
+  for (std::size_t s = 0; s < slots; ++s) free_entries.insert(s);
+  std::vector<long> alive_change(stream.length() + 1, 0);
+  for (std::size_t t = 0; t < stream.length(); ++t) {
+    // An entry read for the last time at t - 1 or earlier is free at t.
+    while (!taken.empty() && taken.top().first < t) {
+      free_entries.insert(taken.top().second);
+      taken.pop();
+    }
+    if (!last_read[t]) continue;
+    ++alive_change[t];
+    --alive_change[*last_read[t] + 1];
+    if (free_entries.empty()) {
+      ++plan.dropped;
+      continue;
+    }
+    const std::size_t s = *free_entries.begin();
+    free_entries.erase(free_entries.begin());
+    plan.slot[t] = s;
+    taken.push({*last_read[t], s});
+  }
+  long alive = 0;
+  for (long change : alive_change) {
+    alive += change;
+    plan.needed = std::max(plan.needed, static_cast<std::size_t>(alive));
+  }
+  return plan;
 }
 
 }  // namespace detail

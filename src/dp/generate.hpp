@@ -27,6 +27,17 @@ namespace detail {
 // dependency number `which` reads position j (every dependency, when which is none).
 std::vector<long> balanced_kappa(const Problem& problem, const Stream& stream, std::optional<std::size_t> which);
 
+// One head's sources (the positions it reads) packed into `slots` reusable entries (SlotLimit):
+// positions in order, an entry freed after its source's last read, the lowest free entry taken;
+// a source that finds none is dropped. `needed`: the most sources alive at one position (written,
+// and still to be read there or later), the entries a packing without drops needs.
+struct SlotPlan {
+  std::vector<std::optional<std::size_t>> slot;  // per stream position
+  std::size_t needed = 0;
+  std::size_t dropped = 0;
+};
+SlotPlan reuse_slots(const Problem& problem, const Stream& stream, std::size_t head, std::size_t slots);
+
 struct Readout {
   std::optional<long> token;
   bool undecided = false;
@@ -79,13 +90,22 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
   const std::size_t arity = problem.aggregates() ? 1 : problem.dependencies(1).size();
   std::vector<std::unique_ptr<SsmChannel<A>>> channels;
   std::vector<std::unique_ptr<SoftmaxHead<A>>> softmax;
+  if ((model.slot_limit || model.wrong_entry) && problem.aggregates())
+    throw UsageError("a slot limit or a changed entry of f needs a problem with one head per dependency, not " + problem.id());
+  if (model.slot_limit && model.kind != ModelKind::mamba_general) throw UsageError("a slot limit applies to mamba-general only");
   for (std::size_t h = 0; h < arity; ++h) {
     switch (model.kind) {
-      case ModelKind::mamba_general:
-        channels.push_back(std::make_unique<SsmChannel<A>>(
-            ar, length, model.decay_log2, false,
-            detail::balanced_kappa(problem, stream, problem.aggregates() ? std::nullopt : std::optional<std::size_t>(h)), sem, numeric));
+      case ModelKind::mamba_general: {
+        std::vector<long> kappa =
+            detail::balanced_kappa(problem, stream, problem.aggregates() ? std::nullopt : std::optional<std::size_t>(h));
+        if (model.slot_limit && model.slot_limit->head == h) {
+          channels.push_back(std::make_unique<SsmChannel<A>>(ar, model.slot_limit->slots, model.decay_log2, false, std::move(kappa), sem,
+                                                             numeric, detail::reuse_slots(problem, stream, h, model.slot_limit->slots).slot));
+        } else {
+          channels.push_back(std::make_unique<SsmChannel<A>>(ar, length, model.decay_log2, false, std::move(kappa), sem, numeric));
+        }
         break;
+      }
       case ModelKind::mamba_local:
         channels.push_back(std::make_unique<SsmChannel<A>>(ar, model.window, model.decay_log2, true, std::vector<long>{}, sem, numeric));
         break;
@@ -130,6 +150,10 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
     } else {
       for (std::size_t h = 0; h < deps.size(); ++h) {
         const std::size_t j = stream.position(deps[h]);
+        if (model.omitted_head == h) {
+          fetched.push_back(ar.from_int(0));  // the head is not there: f gets 0 for this dependency
+          continue;
+        }
         fetched.push_back(model.is_mamba() ? channels[h]->read(t, j, counters) : softmax[h]->read(t, j, counters));
       }
     }
@@ -137,6 +161,8 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
     // The transition: one network for every step, or, for LIS, the prefix of one network.
     if (!fixed_circuit_plain) {
       fixed_circuit_plain.emplace(problem.aggregates() ? problem.lis_network(steps, steps) : problem.transition(1, steps));
+      if (model.wrong_entry)
+        fixed_circuit_plain.emplace(with_changed_entry(*fixed_circuit_plain, model.wrong_entry->at, model.wrong_entry->delta, bound));
       if (numeric) fixed_circuit = compile(ar, *fixed_circuit_plain, convert);
     }
     const ReluCircuit& plain = *fixed_circuit_plain;

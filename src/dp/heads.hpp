@@ -41,10 +41,14 @@ class SsmChannel {
   using V = typename A::value_type;
   // slots: n. cyclic: slot(t) = t mod n, key 1, query a^-(t - j) (mamba-local); otherwise slot(t)
   // = t, key a^-κ_t, query a^(κ_j - (t - j)) (mamba-general; kappa gives κ per position).
+  // slot_map (non-cyclic only; empty: slot(t) = t): the entry position t is written to, or none
+  // (key 0, and a read of t is 0: query 0). Writing to a mapped entry clears it first (decay 0 on
+  // that entry at that position), so entries are reused exactly: a position-only layer whose
+  // parameters depend on t alone, as L1 allows.
   SsmChannel(const A& ar, std::size_t slots, long decay_log2, bool cyclic, std::vector<long> kappa,
-             const models::RoundingSemantics& sem, bool numeric)
-      : ar_(ar), n_(slots), decay_log2_(decay_log2), cyclic_(cyclic), kappa_(std::move(kappa)), sem_(sem), numeric_(numeric),
-        zero_(ar.from_int(0)), decay_(stored(ar, pow2(decay_log2), sem)) {
+             const models::RoundingSemantics& sem, bool numeric, std::vector<std::optional<std::size_t>> slot_map = {})
+      : ar_(ar), n_(slots), decay_log2_(decay_log2), cyclic_(cyclic), kappa_(std::move(kappa)), slot_map_(std::move(slot_map)),
+        sem_(sem), numeric_(numeric), zero_(ar.from_int(0)), decay_(stored(ar, pow2(decay_log2), sem)) {
     if (numeric_) h_.assign(n_, zero_);
   }
 
@@ -53,18 +57,22 @@ class SsmChannel {
   void absorb(std::size_t t, const V& u, models::Counters& counters) {
     counters.mul_adds += 2 * n_;
     if (!numeric_) return;
-    const std::size_t target = slot(t);
+    const std::optional<std::size_t> target = slot(t);
+    const bool clear = !slot_map_.empty();  // a mapped entry is cleared when written
     const V key = power(cyclic_ ? 0 : -kappa_[t]);
     if constexpr (A::is_exact) {
       // Exact: every semantics gives the same value, and the zero terms b_s u (s != target) add
       // nothing; skip them (they are counted above all the same).
       for (V& x : h_) x *= decay_;
-      h_[target] += key * u;
+      if (target && clear) h_[*target] = key * u;
+      else if (target) h_[*target] += key * u;
       return;
     }
     for (std::size_t s = 0; s < n_; ++s) {
-      const V& b = s == target ? key : zero_;
-      h_[s] = models::dot(ar_, 2, [&](std::size_t i) -> const V& { return i == 0 ? decay_ : b; },
+      const bool written = target && s == *target;
+      const V& a = written && clear ? zero_ : decay_;
+      const V& b = written ? key : zero_;
+      h_[s] = models::dot(ar_, 2, [&](std::size_t i) -> const V& { return i == 0 ? a : b; },
                           [&](std::size_t i) -> const V& { return i == 0 ? h_[s] : u; }, sem_);
     }
   }
@@ -73,7 +81,9 @@ class SsmChannel {
     counters.mul_adds += n_;
     if (cyclic_ && t - j >= n_) throw UsageError("a cyclic channel of " + std::to_string(n_) + " slots cannot read distance " + std::to_string(t - j));
     if (!numeric_) return zero_;
-    const std::size_t target = slot(j);
+    const std::optional<std::size_t> mapped = slot(j);
+    if (!mapped) return zero_;  // the query is 0: position j was not stored
+    const std::size_t target = *mapped;
     const V q = query(t, j);
     if constexpr (A::is_exact) return q * h_[target];  // the other terms are exactly 0
     return models::dot(ar_, n_, [&](std::size_t s) -> const V& { return s == target ? q : zero_; },
@@ -87,12 +97,16 @@ class SsmChannel {
     std::vector<V> out;
     if (!numeric_) return out;
     out.reserve(n_);
+    if (!slot_map_.empty()) throw UsageError("read_all needs one slot per position");
     for (std::size_t j = 0; j < n_; ++j) out.push_back(j <= t ? query(t, j) * h_[j] : zero_);
     return out;
   }
 
  private:
-  std::size_t slot(std::size_t t) const { return cyclic_ ? t % n_ : t; }
+  std::optional<std::size_t> slot(std::size_t t) const {
+    if (!slot_map_.empty()) return slot_map_[t];
+    return cyclic_ ? t % n_ : t;
+  }
   V query(std::size_t t, std::size_t j) const {
     const long distance = static_cast<long>(t - j);
     return power(cyclic_ ? -distance : kappa_[j] - distance);
@@ -109,6 +123,7 @@ class SsmChannel {
   long decay_log2_;
   bool cyclic_;
   std::vector<long> kappa_;
+  std::vector<std::optional<std::size_t>> slot_map_;
   models::RoundingSemantics sem_;
   bool numeric_;
   V zero_;

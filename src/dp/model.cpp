@@ -28,14 +28,33 @@ std::vector<ModelKind> all_model_kinds() {
 
 std::string Model::id() const { return to_string(kind); }
 
-std::string Model::describe() const {
-  switch (kind) {
-    case ModelKind::mamba_general: return id() + " a=2^" + std::to_string(decay_log2) + " balanced";
-    case ModelKind::mamba_local: return id() + " w=" + std::to_string(window) + " a=2^" + std::to_string(decay_log2);
-    case ModelKind::transformer: return id() + " beta=" + std::to_string(beta);
-    case ModelKind::transformer_window: return id() + " w=" + std::to_string(window) + " beta=" + std::to_string(beta);
+namespace {
+
+std::string describe_construction(const Model& m) {
+  switch (m.kind) {
+    case ModelKind::mamba_general: return m.id() + " a=2^" + std::to_string(m.decay_log2) + " balanced";
+    case ModelKind::mamba_local: return m.id() + " w=" + std::to_string(m.window) + " a=2^" + std::to_string(m.decay_log2);
+    case ModelKind::transformer: return m.id() + " beta=" + std::to_string(m.beta);
+    case ModelKind::transformer_window: return m.id() + " w=" + std::to_string(m.window) + " beta=" + std::to_string(m.beta);
   }
   return "";
+}
+
+}  // namespace
+
+std::string Model::describe() const {
+  std::string s = describe_construction(*this);
+  if (slot_limit) s += ", head " + std::to_string(slot_limit->head) + " state n=" + std::to_string(slot_limit->slots) + " (slots reused)";
+  if (omitted_head) s += ", head " + std::to_string(*omitted_head) + " omitted";
+  if (wrong_entry) {
+    s += ", f(";
+    for (std::size_t k = 0; k < wrong_entry->at.size(); ++k) {
+      if (k > 0) s += ",";
+      s += std::to_string(wrong_entry->at[k]);
+    }
+    s += ") off by " + std::to_string(wrong_entry->delta);
+  }
+  return s;
 }
 
 bool applies(ModelKind kind, const Problem& problem, std::string* why) {

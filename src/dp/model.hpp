@@ -19,6 +19,7 @@
 // δ = 1/4, hence the 1/(4V + 1). The softmax bound is halved again because β is chosen in binary64
 // and exp is not exact there.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,15 +29,36 @@ namespace freelunch::dp {
 
 enum class ModelKind { mamba_general, mamba_local, transformer, transformer_window };
 
+// mamba-general with one head as a position-only layer of small state: `slots` one-hot entries
+// reused as their sources stop being read (an entry is cleared, decay 0 on it at that position,
+// when a new source takes it; lowest free entry first). A source that finds every entry taken is
+// not stored and reads as 0. Used by the T4 lower bound: a state below the rank must be wrong.
+struct SlotLimit {
+  std::size_t head = 0;   // which dependency's head (Problem::dependencies order)
+  std::size_t slots = 0;  // n, the head's state
+};
+
+// f changed in one entry of its table: on dependency values `at` (integers, in the order of
+// Problem::dependencies) the transition outputs f + delta; every other integer input is unchanged.
+struct WrongEntry {
+  std::vector<long> at;
+  long delta = 1;
+};
+
 struct Model {
   ModelKind kind = ModelKind::mamba_general;
   std::size_t window = 0;   // w (local models); 0 otherwise
   long decay_log2 = 0;      // a = 2^decay_log2 (Mamba models)
   long beta = 0;            // softmax score scale (Transformer models)
+  // Variants of the construction, none in make_model's models: the T4 lower bound's small state,
+  // and the falsifiers' perturbations (a dependency not read, f wrong in one entry).
+  std::optional<SlotLimit> slot_limit;        // mamba-general, non-aggregating problems only
+  std::optional<std::size_t> omitted_head;    // this dependency is not read: f gets 0 for it
+  std::optional<WrongEntry> wrong_entry;      // non-aggregating problems only
   bool is_mamba() const { return kind == ModelKind::mamba_general || kind == ModelKind::mamba_local; }
   bool is_softmax() const { return !is_mamba(); }
   std::string id() const;
-  // "mamba-local w=3 a=2^-5", "transformer beta=7".
+  // "mamba-local w=3 a=2^-5", "transformer beta=7", then the variants ("head 1 state n=15").
   std::string describe() const;
 };
 

@@ -57,6 +57,23 @@ Wire ReluCircuit::mod(Wire x, long p, long hi) {
   return affine(std::move(terms));
 }
 
+ReluCircuit with_changed_entry(ReluCircuit c, const std::vector<long>& at, long delta, long bound) {
+  if (at.size() != c.inputs() || c.outputs().size() != 1) throw UsageError("ReLU circuit: a changed entry needs one value per input and one output");
+  Terms matches;
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    const Wire x = c.round(c.input(k), bound);
+    const Wire ge = c.at_least(x, at[k]), gt = c.at_least(x, at[k] + 1);
+    matches.emplace_back(ge, 1);
+    matches.emplace_back(gt, -1);
+  }
+  // All k inputs match: Σ eq_k = k, relu(k - (k - 1)) = 1; one or more differ: <= k - 1, relu = 0.
+  const Wire hit = c.relu(std::move(matches), Rational(1 - static_cast<long>(at.size())));
+  const Wire out = c.affine({{c.outputs()[0], 1}, {hit, Rational(delta)}});
+  c.clear_outputs();
+  c.output(out);
+  return c;
+}
+
 std::vector<Rational> evaluate_exact(const ReluCircuit& c, const std::vector<Rational>& x) {
   if (x.size() != c.inputs()) throw UsageError("ReLU circuit: wrong number of inputs");
   std::vector<Rational> wire(x);

@@ -160,6 +160,13 @@ typename A::value_type evaluate_prefix(const A& ar, const CompiledCircuit<typena
   return wire[target];
 }
 
+// The circuit with its single output changed by `delta` on the one integer input `at`
+// (at.size() == c.inputs(), |at_k| <= bound): the output plus delta · relu(Σ_k eq_k - (k - 1)),
+// eq_k = [round(x_k) = at_k] from two at_least steps; exact on inputs within 1/4 of integers in
+// [-bound, bound], and equal to c's output on every other such input. A falsifier: f wrong in one
+// entry of its table.
+ReluCircuit with_changed_entry(ReluCircuit c, const std::vector<long>& at, long delta, long bound);
+
 // The exact value on integer inputs (tests, and the check that a circuit computes f).
 std::vector<Rational> evaluate_exact(const ReluCircuit& c, const std::vector<Rational>& x);
 

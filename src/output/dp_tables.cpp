@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "dp/checks.hpp"
 #include "output/provenance.hpp"
 
 namespace freelunch::output {
@@ -15,21 +16,38 @@ std::string fixed2(double x) {
   return buf;
 }
 
+// Every T of the cost points, in order (the set the caption names).
+std::vector<std::size_t> cost_lengths_of(const ProofReport& report) {
+  std::vector<std::size_t> lengths;
+  for (const CheckResult& r : report.results) {
+    if (r.check != dp::kCostCheck) continue;
+    for (const auto& p : r.data["points"]) lengths.push_back(p["T"].get<std::size_t>());
+  }
+  std::sort(lengths.begin(), lengths.end());
+  lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+  return lengths;
+}
+
 }  // namespace
 
 LatexTable dp_cost_table(const ProofReport& report, const std::string& theorem) {
   LatexTable t;
-  t.caption = theorem + ": cost of generating the chain of thought, counted by the evaluator (numbers held in the state or KV "
-              "cache, multiply-adds of the last step and in total) at the largest T, and least-squares log-log slopes over "
-              "T = 2^6..2^16.";
+  const std::vector<std::size_t> lengths = cost_lengths_of(report);
+  t.caption = theorem + ": cost of generating the chain of thought (numbers held in the state or KV cache, multiply-adds of the "
+              "last step and in total) at the largest T, and least-squares log-log slopes over T in " +
+              (lengths.empty() ? std::string("{}") : dp::length_set(lengths)) +
+              ". 'executed': the evaluator ran the model with values and counted what it executed (the count-only mode agreed); "
+              "'by structure': counted by the count-only mode, which adds the sizes of the loops without computing values "
+              "(equal to the executed counts on every T where both ran).";
   t.label = "tab:" + theorem + "-cost";
-  t.header = {"problem", "model", "T", "state", "per step", "total", "slope state", "slope total"};
+  t.header = {"problem", "model", "T", "counted", "state", "per step", "total", "slope state", "slope total"};
   t.on_terminal = true;
   for (const CheckResult& r : report.results) {
-    if (r.check != "cost against T") continue;
+    if (r.check != dp::kCostCheck) continue;
     const auto& last = r.data["points"].back();
     t.rows.push_back({r.data["problem"].get<std::string>(), r.data["model"].get<std::string>(),
-                      std::to_string(last["T"].get<std::size_t>()), std::to_string(last["state_numbers"].get<std::uint64_t>()),
+                      std::to_string(last["T"].get<std::size_t>()), last.value("counted", std::string("by structure")),
+                      std::to_string(last["state_numbers"].get<std::uint64_t>()),
                       std::to_string(last["mul_adds_last_step"].get<std::uint64_t>()),
                       std::to_string(last["mul_adds_total"].get<std::uint64_t>()), fixed2(r.data["slope_state"].get<double>()),
                       fixed2(r.data["slope_total"].get<double>())});
@@ -38,12 +56,15 @@ LatexTable dp_cost_table(const ProofReport& report, const std::string& theorem) 
   return t;
 }
 
-LatexTable dp_precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
+LatexTable dp_precision_table(const ProofReport& report, const std::vector<arith::Precision>& precisions, const std::string& label,
+                              const std::string& title) {
   LatexTable t;
-  t.caption = "DP with CoT: largest T (powers of two) at which each model still writes the correct chain of thought, per "
-              "arithmetic, on one seeded input per T; 'all up to N': no failure up to the cap; in brackets the first wrong "
-              "step at the first failing T.";
-  t.label = "tab:dp-precision";
+  t.caption = title + ": largest T in {1, 2, 4, ...} (every power of two tried in order, up to the cap or the first T that is "
+              "not right) at which each model still writes the correct chain of thought, per arithmetic, on one seeded input "
+              "per T; 'every 2^k <= N': no failure up to the cap N; in brackets the first wrong step at the first failing T; "
+              "'or more (undecided)': an interval enclosure straddled there; '(predicted)': THEORY predicts the cell (every "
+              "Mamba construction in exact, mamba-local on a mod-p problem at fp16 and wider) and the prediction was checked.";
+  t.label = "tab:" + label;
   t.header = {"model", "problem"};
   for (const auto& p : precisions) t.header.push_back(p.name);
   t.on_terminal = true;
@@ -51,7 +72,7 @@ LatexTable dp_precision_table(const ProofReport& report, const std::vector<arith
   std::map<std::tuple<std::string, std::string, std::string>, const CheckResult*> cells;
   std::string semantics;
   for (const CheckResult& r : report.results) {
-    if (r.check != "largest T with a correct CoT") continue;
+    if (r.check != dp::kLargestCheck) continue;
     const std::pair<std::string, std::string> key{r.data["model"].get<std::string>(), r.data["problem"].get<std::string>()};
     if (std::find(rows.begin(), rows.end(), key) == rows.end()) rows.push_back(key);
     cells[{key.first, key.second, r.data.value("precision_name", r.precision)}] = &r;
@@ -66,14 +87,21 @@ LatexTable dp_precision_table(const ProofReport& report, const std::vector<arith
         continue;
       }
       const CheckResult& r = *it->second;
+      std::string cell;
       if (r.verdict == Verdict::not_applicable) {
         row.push_back("n/a");
-      } else if (r.data.value("reached_cap", false)) {
-        row.push_back("all up to " + std::to_string(r.data["cap"].get<std::size_t>()));
+        continue;
+      }
+      if (r.data.value("reached_cap", false)) {
+        cell = "every 2^k <= " + std::to_string(r.data["cap"].get<std::size_t>());
       } else {
         const std::string largest = r.data["largest"].is_null() ? std::string("none") : std::to_string(r.data["largest"].get<std::size_t>());
-        row.push_back(largest + " (dp(" + std::to_string(r.data["first_wrong"].get<std::size_t>()) + "))");
+        cell = r.data.value("undecided", false) ? largest + " or more (undecided at T=" +
+                                                       std::to_string(r.data["first_failing_T"].get<std::size_t>()) + ")"
+                                                 : largest + " (dp(" + std::to_string(r.data["first_wrong"].get<std::size_t>()) + "))";
       }
+      if (r.data.contains("predicted_at_least")) cell += r.verdict == Verdict::fails ? " (predicted: FAILS)" : " (predicted)";
+      row.push_back(cell);
     }
     t.rows.push_back(row);
   }
