@@ -168,3 +168,22 @@ BOOST_AUTO_TEST_CASE(check_cot_verifies_in_exact) {
   BOOST_TEST(to_string(f.verdict) == to_string(Verdict::fails));
   BOOST_TEST(f.detail.find("first wrong token dp(") != std::string::npos);
 }
+
+// An enclosure that straddles a rounding boundary is undecided, never fails or verified (THEORY
+// §4): transformer-window in 10-bit intervals certifies no token at an early step; the CoT check
+// and the precision search say undecided, and with a prediction the search is undecided too.
+BOOST_AUTO_TEST_CASE(undecided_enclosures_stay_undecided) {
+  const Problem p(ProblemKind::trib_mod, 7);
+  const arith::Precision narrow = arith::parse_precision("interval10");
+  const CheckResult cot = check_cot(p, ModelKind::transformer_window, 16, 3, 1, narrow, {});
+  BOOST_TEST(to_string(cot.verdict) == to_string(Verdict::undecided), cot.detail);
+  BOOST_TEST(cot.detail.find("undecided") != std::string::npos);
+  const CheckResult search = largest_correct_length(p, ModelKind::transformer_window, 64, 1, narrow, {});
+  BOOST_TEST(to_string(search.verdict) == to_string(Verdict::undecided), search.detail);
+  BOOST_TEST(search.data["undecided"].get<bool>());
+  const CheckResult predicted = largest_correct_length(p, ModelKind::transformer_window, 64, 1, narrow, {}, 64);
+  BOOST_TEST(to_string(predicted.verdict) == to_string(Verdict::undecided), predicted.detail);
+  // Wide enough intervals certify every token.
+  BOOST_TEST(to_string(check_cot(p, ModelKind::transformer_window, 16, 3, 1, arith::parse_precision("interval64"), {}).verdict) ==
+             to_string(Verdict::verified));
+}
