@@ -340,9 +340,9 @@ CheckResult cost_series(const Problem& problem, ModelKind kind, const std::vecto
   detail << "log-log slope of total cost " << slope << " (claimed: about " << expected_slope << (slope_ok ? "" : ", off by more than 0.25")
          << "), of state " << state_slope << ", of per-step cost " << step_slope << "; at T=" << lengths.back() << ": state "
          << last["state_numbers"].get<std::uint64_t>() << ", " << last["mul_adds_last_step"].get<std::uint64_t>()
-         << " multiply-adds per step, " << last["mul_adds_total"].get<std::uint64_t>() << " in total; executed for T in "
-         << (executed_lengths.empty() ? std::string("{}") : length_set(executed_lengths)) << ", counted by structure for T in "
-         << (structure_lengths.empty() ? std::string("{}") : length_set(structure_lengths));
+         << " multiply-adds per step, " << last["mul_adds_total"].get<std::uint64_t>() << " in total; ";
+  if (!executed_lengths.empty()) detail << "executed for T in " << length_set(executed_lengths) << (structure_lengths.empty() ? "" : ", ");
+  if (!structure_lengths.empty()) detail << "counted by structure for T in " << length_set(structure_lengths);
   CheckResult r{kCostCheck, problem.name() + ", " + description, "any (counted)", "counts do not depend on the arithmetic",
                 slope_ok && mismatch.empty() ? Verdict::measured : Verdict::fails, detail.str(), {}};
   r.data = {{"problem", problem.id()}, {"model", description}, {"slope_total", slope}, {"slope_state", state_slope},
