@@ -142,3 +142,28 @@ BOOST_AUTO_TEST_CASE(models_that_do_not_apply_are_usage_errors) {
   const Problem p(ProblemKind::robber);
   BOOST_CHECK_THROW(generate_cot(arith::DyadicArith{}, p, make_model(ModelKind::transformer, p, 4), {1, 2, 3, 4}, kSem), UsageError);
 }
+
+// The slot layer with reused entries (SlotLimit): with the entries the packing needs it writes the
+// exact CoT in exact and in fp64 (the rounded path clears an entry through a decay of 0), with
+// one entry fewer it drops a source and is wrong, in both, at the same first step.
+BOOST_AUTO_TEST_CASE(slot_layer_with_reused_entries) {
+  const Problem p(ProblemKind::halfindex_mod, 7);
+  const std::size_t length = 33;
+  const detail::SlotPlan plan = detail::reuse_slots(p, Stream::for_problem(p, length), 1, 0);
+  BOOST_TEST(plan.needed == 9u);  // dp(8..16) are alive at the generation of dp(17)
+  const arith::SoftFloatArith fp64(format("fp64"));
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const auto s = p.random_input(length, seed);
+    Model m = make_model(ModelKind::mamba_general, p, length);
+    m.slot_limit = SlotLimit{1, plan.needed};
+    BOOST_TEST(generate_cot(arith::DyadicArith{}, p, m, s, kSem).correct(), "seed " << seed);
+    BOOST_TEST(generate_cot(fp64, p, m, s, kSem).correct(), "seed " << seed);
+    m.slot_limit = SlotLimit{1, plan.needed - 1};
+    const CotOutcome exact = generate_cot(arith::DyadicArith{}, p, m, s, kSem);
+    const CotOutcome rounded = generate_cot(fp64, p, m, s, kSem);
+    BOOST_TEST(exact.first_wrong.value_or(0) == rounded.first_wrong.value_or(0), "seed " << seed);
+  }
+  Model m = make_model(ModelKind::mamba_general, p, length);
+  m.slot_limit = SlotLimit{1, plan.needed - 1};
+  BOOST_TEST(!generate_cot(arith::DyadicArith{}, p, m, p.random_input(length, 1), kSem).correct());
+}

@@ -164,3 +164,25 @@ BOOST_AUTO_TEST_CASE(bad_inputs_are_usage_errors) {
   BOOST_CHECK_THROW(parse_problem("fib"), UsageError);
   BOOST_TEST(parse_problem("trib-mod", 3).name() == "trib-mod p=3");
 }
+
+// The falsifiers' "f wrong in one entry": the changed network differs from f exactly on the one
+// integer input given (by delta) and nowhere else, also for inputs within 1/5 of the integers
+// (as the models read them). Every input of halfindex-mod p = 5 in [0, 4]^3.
+BOOST_AUTO_TEST_CASE(changed_entry_differs_in_that_entry_only) {
+  const Problem p(ProblemKind::halfindex_mod, 5);
+  const ReluCircuit f = p.transition(3, 16);
+  const std::vector<long> at{2, 0, 4};
+  const ReluCircuit g = with_changed_entry(f, at, -1, p.value_bound(16));
+  std::size_t differing = 0;
+  for (long code = 0; code < 125; ++code) {
+    const std::vector<long> x{code % 5, (code / 5) % 5, code / 25};
+    for (const Rational& offset : {Rational(0), Rational(1, 5), Rational(-1, 5)}) {
+      std::vector<Rational> in;
+      for (long v : x) in.push_back(Rational(v) + offset);
+      const Rational diff = evaluate_exact(g, in)[0] - evaluate_exact(f, in)[0];
+      BOOST_TEST(diff == Rational(x == at ? -1 : 0), "input " << x[0] << "," << x[1] << "," << x[2] << " offset " << offset);
+      if (diff != 0) ++differing;
+    }
+  }
+  BOOST_TEST(differing == 3u);  // the entry, at the three offsets
+}
