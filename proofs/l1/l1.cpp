@@ -42,6 +42,7 @@
 #include "core/deviation.hpp"
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 #include "linalg/rank.hpp"
 #include "models/random_params.hpp"
 #include "models/sequence_matrix.hpp"
@@ -214,7 +215,7 @@ CheckResult finite_check(const Instance& inst, const ExactCase& c, const arith::
 }
 
 ProofReport run(const ProofOptions& opt) {
-  ProofReport report{"l1", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"l1", "", to_string(opt.grid), "", opt.seed, {}};
   report.scope = std::string("N in {") + (opt.grid == Grid::full ? "8, 32, 64, 128, 256" : "8, 32, 64") +
                  "}, n in {1, 2, 4, 8, 16}, per-state and scalar decay, and N = 64, n = 4 dyadic";
   const std::vector<Instance> instances = grid_instances(opt.grid, opt.seed);

@@ -42,6 +42,7 @@
 #include "core/deviation.hpp"
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 #include "t1_report.hpp"
 #include "core/random.hpp"
 #include "linalg/rank.hpp"
@@ -390,7 +391,7 @@ CheckResult digit_extraction(long alphabet, const Rational& decay, std::uint64_t
 
 ProofReport run(const ProofOptions& opt) {
   const T1Grid g = grid_for(opt);
-  ProofReport report{"t1", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"t1", "", to_string(opt.grid), "", opt.seed, {}};
   report.scope = "T1a exact at every d in {1, ..., " + std::to_string(g.distance_cap_exact) + "}, rounded searched up to " +
                  std::to_string(g.distance_cap) + " (every d up to " + std::to_string(g.confirm) + " and the doubling points above); T1b L in {" + [&] {
                    std::string s;

@@ -57,6 +57,7 @@
 #include "core/instances.hpp"
 #include "core/least_squares.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 #include "tasks/precision_search.hpp"
 #include "tasks/softmax_copy.hpp"
 #include "tasks/softmax_copy_eval.hpp"
@@ -305,7 +306,7 @@ ProofReport run(const ProofOptions& opt) {
   const bool full = opt.grid == Grid::full;
   const unsigned top = full ? 14 : 10;
   const std::vector<std::size_t> lengths = powers_of_two(1, top), search_lengths = powers_of_two(4, top);
-  ProofReport report{"t2", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"t2", "", to_string(opt.grid), "", opt.seed, {}};
   report.scope = "threshold L in " + powers_set(1, 20) + ", eps in {1/2, 1e-3, 1e-9}; construction beta=4, V=3, full/shift/reverse, L in " +
                  powers_set(1, top) + ", rows sampled where a schedule has more than " + std::to_string(kAllRowsUpTo) +
                  " outputs; P* (numerical) for L in " + powers_set(4, top);

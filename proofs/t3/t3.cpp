@@ -32,6 +32,7 @@
 #include "core/deviation.hpp"
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 #include "t3_report.hpp"
 #include "models/counters.hpp"
 #include "models/selective_scan.hpp"
@@ -131,7 +132,7 @@ ProofReport run(const ProofOptions& opt) {
   const std::vector<std::size_t> exact_lengths = full ? std::vector<std::size_t>{8, 64, 256, 1024, 2048}
                                                       : std::vector<std::size_t>{8, 64, 256, 512};
   const std::size_t cap = full ? 65536 : 4096, confirm = full ? 4096 : 1024;
-  ProofReport report{"t3", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"t3", "", to_string(opt.grid), "", opt.seed, {}};
   std::string set;
   for (std::size_t l : exact_lengths) set += (set.empty() ? "" : ", ") + std::to_string(l);
   report.scope = "full copy; exact COPY decided by running the model for L in {" + set + "}; thresholds searched up to L = " +

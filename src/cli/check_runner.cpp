@@ -11,7 +11,6 @@
 #include "core/result_store.hpp"
 #include "core/version.hpp"
 #include "output/atomic_file.hpp"
-#include "output/report_figures.hpp"
 #include "output/result_tables.hpp"
 
 namespace freelunch::cli {
@@ -106,12 +105,8 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     report.claim = entry->claim;
     require_declared(*entry, report);
     ProofRun run{entry, {}, {}, {}};
-    if (entry->tables) {
-      run.tables = entry->tables(report, po.precisions);
-    } else {  // transitional: a module that still keeps its tables in the report
-      for (auto& [file, table] : report.tables) run.tables.push_back({file, table});
-    }
-    run.figures = entry->figures ? entry->figures(report) : output::report_figures(report);
+    if (entry->tables) run.tables = entry->tables(report, po.precisions);
+    if (entry->figures) run.figures = entry->figures(report);
 
     std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
     std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),

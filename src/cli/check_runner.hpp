@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 
 namespace freelunch::cli {
 

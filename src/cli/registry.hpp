@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 
 namespace freelunch::cli {
 

@@ -25,6 +25,3 @@ struct ProofOptions {
 inline std::string to_string(Grid g) { return g == Grid::full ? "full" : "quick"; }
 
 }  // namespace freelunch
-
-// Transitional, until every proof includes it: the module record (output/theorem_module.hpp).
-#include "output/theorem_module.hpp"  // IWYU pragma: export

@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 
 #include "arith/tribool.hpp"
-#include "output/latex_table.hpp"
 
 namespace freelunch {
 
@@ -53,9 +52,7 @@ struct ProofReport {
   std::string grid;    // "quick" / "full"
   std::string scope;   // the instances, e.g. "N in {8, 32, 64}, n in {1, 2, 4, 8, 16}"
   std::uint64_t seed = 0;
-  std::vector<CheckResult> results;
-  // Tables for docs/tables/: file name ("l1.tex") and table.
-  std::vector<std::pair<std::string, output::LatexTable>> tables;
+  std::vector<CheckResult> results;  // the module's tables and figures are built from these
 
   bool any_failure() const;
   // JSON lines: one object per result, with id, paper and tool version.

@@ -115,7 +115,4 @@ CheckResult largest_correct_length(const Problem& problem, ModelKind kind, std::
 std::optional<std::size_t> predicted_correct_up_to(const Problem& problem, ModelKind kind, const arith::Precision& precision,
                                                    std::size_t cap);
 
-// Least-squares slope of y against x.
-double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y);
-
 }  // namespace freelunch::dp

@@ -44,8 +44,19 @@ std::string describe_construction(const Model& m) {
 
 std::string Model::describe() const {
   std::string s = describe_construction(*this);
-  if (slot_limit) s += ", head " + std::to_string(slot_limit->head) + " state n=" + std::to_string(slot_limit->slots) + " (slots reused)";
-  if (omitted_head) s += ", head " + std::to_string(*omitted_head) + " omitted";
+  // Appended piece by piece: "literal" + std::string&& trips GCC 12's -Wrestrict (a false positive).
+  if (slot_limit) {
+    s += ", head ";
+    s += std::to_string(slot_limit->head);
+    s += " state n=";
+    s += std::to_string(slot_limit->slots);
+    s += " (slots reused)";
+  }
+  if (omitted_head) {
+    s += ", head ";
+    s += std::to_string(*omitted_head);
+    s += " omitted";
+  }
   if (wrong_entry) {
     s += ", f(";
     for (std::size_t k = 0; k < wrong_entry->at.size(); ++k) {

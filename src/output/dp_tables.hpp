@@ -1,5 +1,5 @@
 #pragma once
-// The tables of the DP proofs (T4, T5), built from their results.
+// The tables of the DP proofs (cost against T, largest correct T), built from their results.
 #include <string>
 #include <vector>
 

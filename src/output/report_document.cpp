@@ -2,9 +2,7 @@
 
 #include "core/version.hpp"
 #include "output/latex_table.hpp"
-#include "output/report_figures.hpp"
 #include "output/result_tables.hpp"
-#include "output/theorem_statements.hpp"
 
 namespace freelunch::output {
 namespace {
@@ -116,7 +114,7 @@ std::vector<ReportFile> report_files(const std::vector<ReportSection>& sections,
     const ProofReport& r = *s.report;
     doc += "\n\\clearpage\n\\section{" + upper(e.id) + ": " + prose(e.claim) + "}\\label{sec:" + e.id + "}\n";
     doc += "\\textbf{Paper:} " + latex_escape(numbering(e)) + " of arXiv 2410.03810 (v2 numbering).\n\n";
-    doc += "\\textbf{Statement.} " + (e.statement.empty() ? theorem_statement(e.id) : e.statement) + "\n\n";
+    doc += "\\textbf{Statement.} " + e.statement + "\n\n";
     doc += "\\textbf{Instances checked} (grid " + latex_escape(r.grid) + ", seed " + std::to_string(r.seed) + "): " + prose(r.scope) + ".\n\n";
     doc += "\\textbf{Verdict.} " + verdict_sentence(r) + " Table~\\ref{tab:" + e.id + "-verdicts} gives it per check and arithmetic.\n\n";
 

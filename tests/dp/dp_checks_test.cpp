@@ -67,10 +67,6 @@ BOOST_AUTO_TEST_CASE(length_sets_are_written_as_sets) {
   BOOST_TEST(length_set(powers_of_two_up_to(1024)) == "{2^k : k = 0..10}");
 }
 
-BOOST_AUTO_TEST_CASE(least_squares_slope_of_a_line) {
-  BOOST_TEST(least_squares_slope({1, 2, 3, 4}, {5, 7, 9, 11}) == 2.0, boost::test_tools::tolerance(1e-12));
-}
-
 // Counted costs: slope 1 for the local model, 2 for the general one, on the same problem.
 BOOST_AUTO_TEST_CASE(cost_slopes_separate_local_from_general) {
   const Problem p(ProblemKind::trib_mod, 7);

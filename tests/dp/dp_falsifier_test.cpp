@@ -11,6 +11,7 @@
 #include "arith/precision.hpp"
 #include "core/falsifier.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 #include "dp/checks.hpp"
 
 namespace freelunch::proofs {

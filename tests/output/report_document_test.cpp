@@ -11,9 +11,7 @@
 #include "output/latex_table.hpp"
 #include "output/report_document.hpp"
 #include "cli/registry.hpp"
-#include "output/report_figures.hpp"
 #include "output/result_tables.hpp"
-#include "output/theorem_statements.hpp"
 
 using namespace freelunch;
 using namespace freelunch::output;
@@ -37,6 +35,7 @@ ProofEntry entry(const std::string& id, const std::string& v2, const std::string
   e.title = "title of " + id;
   e.claim = claim;
   e.default_precisions = "exact";
+  e.statement = "The statement of " + id + ".";
   return e;
 }
 
@@ -60,7 +59,6 @@ ProofReport l1_report() {
   r.results = {{"recurrence = matrix form", "N=8 n=1", "exact", kSem, Verdict::verified, "", json::object()},
                {"recurrence = matrix form", "N=16 n=1", "exact", kSem, Verdict::verified, "", json::object()},
                {"deviation", "N=8 n=1", "fp16", kSem, Verdict::measured, "2^-11", json::object()}};
-  r.tables.push_back({"l1.tex", small_table("l1")});
   return r;
 }
 
@@ -80,8 +78,14 @@ ProofReport t3_report() {
   r.results = {largest("1/2", "balanced", "exact", 4096, true), largest("1/2", "balanced", "fp16", 15, false),
                largest("1", "idealized", "exact", 4096, true), largest("1", "idealized", "fp16", 1024, true),
                {"copy block = copy pattern", "a=1/2 balanced L=16", "exact", kSem, Verdict::verified, "exact COPY", json::object()}};
-  r.tables.push_back({"t3-threshold.tex", small_table("t3-threshold")});
   return r;
+}
+
+// The tables a module would build: one small table for l1 and t3, none for the others.
+std::vector<NamedTable> tables_of(const std::string& id) {
+  if (id == "l1") return {{"l1.tex", small_table("l1")}};
+  if (id == "t3") return {{"t3-threshold.tex", small_table("t3-threshold")}};
+  return {};
 }
 
 // The report's files for (entry, report) pairs: each module's tables are the report's, its
@@ -93,10 +97,9 @@ std::vector<ReportFile> files_of(const std::vector<std::pair<const ProofEntry*, 
   figures.reserve(in.size());
   std::vector<ReportSection> sections;
   for (const auto& [e, r] : in) {
-    tables.emplace_back();
-    for (const auto& [file, table] : r->tables) tables.back().push_back({file, table});
+    tables.push_back(tables_of(r->id));
     const ProofEntry& module = cli::find_proof(r->id);
-    figures.push_back(module.figures ? module.figures(*r) : report_figures(*r));
+    figures.push_back(module.figures(*r));
     sections.push_back({e, r, &tables.back(), &figures.back()});
   }
   return report_files(sections, kSem);
@@ -170,7 +173,7 @@ BOOST_AUTO_TEST_CASE(document_structure) {
   BOOST_TEST(count(doc, "\\section{L1: selective scan = masked linear attention; decay 1-2\\textsuperscript{-10}}\\label{sec:l1}\n") == 1u);
   BOOST_TEST(count(doc, "\\textbf{Paper:} lemma of arXiv 2410.03810") == 1u);
   BOOST_TEST(count(doc, "\\textbf{Paper:} Thm 3 (v1 Thm 2) of arXiv 2410.03810") == 1u);
-  BOOST_TEST(count(doc, "\\textbf{Statement.} " + theorem_statement("t3") + "\n") == 1u);
+  BOOST_TEST(count(doc, "\\textbf{Statement.} The statement of t3.\n") == 1u);
   BOOST_TEST(count(doc, "\\textbf{Instances checked} (grid quick, seed 1): N in \\{8, 16\\}, n\\_max 4.") == 1u);
   BOOST_TEST(count(doc, "(grid quick, seed 1): L up to 2\\textsuperscript{10}.") == 1u);
 
@@ -249,7 +252,6 @@ BOOST_AUTO_TEST_CASE(numbering_without_v1) {
   ProofEntry e = entry("t2", "Thm 2", "-", "claim");
   ProofReport r = l1_report();
   r.id = "t2";
-  r.tables.clear();
   const auto files = files_of({{&e, &r}});
   const std::string& doc = files.front().contents;
   BOOST_TEST(count(doc, "\\textbf{Paper:} Thm 2 (not in v1) of arXiv") == 1u);

@@ -13,6 +13,7 @@
 #include "arith/precision.hpp"
 #include "core/falsifier.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
 
 namespace freelunch::proofs {
 ProofEntry module_l1();

@@ -31,7 +31,7 @@ CheckResult largest(const std::string& kind, const std::vector<std::pair<std::si
 
 // Rows by L, P* per schedule, per arithmetic the schedules that copy, the slope row last.
 BOOST_AUTO_TEST_CASE(cells_follow_the_results) {
-  ProofReport report{"t2", "", "quick", "", 1, {}, {}};
+  ProofReport report{"t2", "", "quick", "", 1, {}};
   report.results = {p_star("full", 16, 9),          p_star("shift", 16, 10),        p_star("full", 32, std::nullopt),
                     certified("full", 16, true),    certified("shift", 16, true),   certified("full", 32, false),
                     largest("full", {{16, true}, {32, false}}), largest("shift", {{16, false}, {32, false}})};
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(cells_follow_the_results) {
 // row; an undecided certified result is shown as undecided, not as a failure; a refuted P* claim
 // is not shown as "> 64".
 BOOST_AUTO_TEST_CASE(sampled_rows_and_undecided_are_labelled) {
-  ProofReport report{"t2", "", "quick", "", 1, {}, {}};
+  ProofReport report{"t2", "", "quick", "", 1, {}};
   CheckResult sampled = certified("full", 1024, true);
   sampled.data["rows"] = 30;
   sampled.data["rows_total"] = 1024;

@@ -36,8 +36,9 @@
 
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
+#include "t5_report.hpp"
 #include "dp/checks.hpp"
-#include "output/dp_tables.hpp"
 
 namespace freelunch::proofs {
 namespace {
@@ -61,7 +62,7 @@ ProofReport run(const ProofOptions& opt) {
   const std::vector<std::size_t> general_lengths = full ? std::vector<std::size_t>{8, 64, 256, 1024} : std::vector<std::size_t>{8, 64, 256};
   const std::size_t general_certify_up_to = full ? 256 : 64;
 
-  ProofReport report{"t5", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"t5", "", to_string(opt.grid), "", opt.seed, {}};
   std::vector<std::size_t> window_certified;
   for (std::size_t t : window_lengths)
     if (t <= window_certify_up_to) window_certified.push_back(t);
@@ -117,8 +118,6 @@ ProofReport run(const ProofOptions& opt) {
   }
 
   report.results = run_jobs("t5", jobs, opt);
-  report.tables.push_back({"t5-cost.tex", output::dp_cost_table(report, "t5")});
-  report.tables.push_back({"dp-precision.tex", output::dp_precision_table(report, opt.precisions, "dp-precision", "DP with CoT")});
   return report;
 }
 
@@ -191,6 +190,9 @@ ProofEntry module_t5() {
   e.default_precisions = "exact,fp64,fp32,bf16,fp16,e4m3";
   e.checks = checks();
   e.falsifiers = falsifiers;
+  e.statement = t5::statement();
+  e.tables = t5::tables;
+  e.figures = t5::figures;
   return e;
 }
 

@@ -44,8 +44,9 @@
 
 #include "core/instances.hpp"
 #include "core/proof.hpp"
+#include "output/theorem_module.hpp"
+#include "t4_report.hpp"
 #include "dp/checks.hpp"
-#include "output/dp_tables.hpp"
 
 namespace freelunch::proofs {
 namespace {
@@ -74,7 +75,7 @@ ProofReport run(const ProofOptions& opt) {
   for (std::size_t t : softmax_lengths)
     if (t <= certify_up_to) certified_lengths.push_back(t);
 
-  ProofReport report{"t4", "", to_string(opt.grid), "", opt.seed, {}, {}};
+  ProofReport report{"t4", "", to_string(opt.grid), "", opt.seed, {}};
   if (with_exact)
     report.scope = "halfindex-mod (p = 7) and LIS, " + std::to_string(kInputs) + " inputs per T; mamba-general exact for T in " +
                    dp::length_set(mamba_lengths) + ", transformer in MPFR for T in " + dp::length_set(softmax_lengths) +
@@ -109,9 +110,6 @@ ProofReport run(const ProofOptions& opt) {
       });
 
   report.results = run_jobs("t4", jobs, opt);
-  report.tables.push_back({"t4-cost.tex", output::dp_cost_table(report, "t4")});
-  if (!searched.empty())
-    report.tables.push_back({"t4-precision.tex", output::dp_precision_table(report, searched, "t4-precision", "T4")});
   return report;
 }
 
@@ -179,6 +177,9 @@ ProofEntry module_t4() {
   e.default_precisions = "exact";
   e.checks = checks();
   e.falsifiers = falsifiers;
+  e.statement = t4::statement();
+  e.tables = t4::tables;
+  e.figures = t4::figures;
   return e;
 }
 

@@ -1,4 +1,4 @@
-#define BOOST_TEST_MODULE report_figures
+#define BOOST_TEST_MODULE module_figures
 #include "support/test_support.hpp"
 
 #include <algorithm>
@@ -12,7 +12,7 @@
 #include "output/latex_table.hpp"
 #include "output/pgf_figure.hpp"
 #include "cli/registry.hpp"
-#include "output/report_figures.hpp"
+#include "output/theorem_module.hpp"
 
 using namespace freelunch;
 using namespace freelunch::output;
@@ -20,12 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-// A proof's figures as its module draws them (the registry's record), or, for a module that
-// still keeps them in src/output, as report_figures does.
-std::vector<PgfFigure> figures_of(const ProofReport& report) {
-  const ProofEntry& module = cli::find_proof(report.id);
-  return module.figures ? module.figures(report) : report_figures(report);
-}
+// A proof's figures as its module draws them (the registry's record).
+std::vector<PgfFigure> figures_of(const ProofReport& report) { return cli::find_proof(report.id).figures(report); }
 
 PgfFigure figure_named(const ProofReport& report, const std::string& name) {
   for (PgfFigure& f : figures_of(report))
