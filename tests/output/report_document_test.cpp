@@ -99,7 +99,7 @@ std::vector<ReportFile> files_of(const std::vector<std::pair<const ProofEntry*, 
   for (const auto& [e, r] : in) {
     tables.push_back(tables_of(r->id));
     const ProofEntry& module = cli::find_proof(r->id);
-    figures.push_back(module.figures(*r));
+    figures.push_back(module.figures ? module.figures(*r) : std::vector<PgfFigure>{});
     sections.push_back({e, r, &tables.back(), &figures.back()});
   }
   return report_files(sections, kSem);

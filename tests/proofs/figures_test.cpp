@@ -21,7 +21,10 @@ using nlohmann::json;
 namespace {
 
 // A proof's figures as its module draws them (the registry's record).
-std::vector<PgfFigure> figures_of(const ProofReport& report) { return cli::find_proof(report.id).figures(report); }
+std::vector<PgfFigure> figures_of(const ProofReport& report) {
+  const ProofEntry& module = cli::find_proof(report.id);
+  return module.figures ? module.figures(report) : std::vector<PgfFigure>{};
+}
 
 PgfFigure figure_named(const ProofReport& report, const std::string& name) {
   for (PgfFigure& f : figures_of(report))
