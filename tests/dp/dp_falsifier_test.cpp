@@ -5,6 +5,7 @@
 // `freelunch check t4 t5`, not here.
 #define BOOST_TEST_MODULE dp_falsifier
 #include "support/test_support.hpp"
+#include "support/falsifier_support.hpp"
 
 #include <algorithm>
 
@@ -24,25 +25,8 @@ using namespace freelunch::dp;
 
 namespace {
 
-ProofOptions options(const std::string& precisions) {
-  ProofOptions o;
-  o.precisions = arith::parse_precision_list(precisions);
-  o.seed = testing::seed();
-  o.progress = false;
-  return o;
-}
-
-void require_rejected(const ProofEntry& entry, const ProofOptions& o) {
-  const std::vector<Falsifier> falsifiers = entry.falsifiers(o);
-  BOOST_TEST(checks_without_falsifier(entry.checks, falsifiers).empty());
-  for (const Falsifier& f : falsifiers) {
-    const bool declared = std::find(entry.checks.begin(), entry.checks.end(), f.check) != entry.checks.end();
-    BOOST_TEST(declared, f.check << " is not declared");
-    const FalsifierResult r = run_falsifier(entry.id, f);
-    BOOST_TEST(r.rejected, r.line());
-    BOOST_TEST(!r.result.detail.empty());
-  }
-}
+using testing::require_rejected;
+ProofOptions options(const std::string& precisions) { return testing::falsifier_options(precisions); }
 
 bool passes(const CheckResult& r) { return r.verdict == Verdict::verified || r.verdict == Verdict::holds_numerically; }
 
