@@ -32,6 +32,10 @@ class MpfrRangeGuard {
 // True when this MPFR keeps its exponent range and flags per thread (mpfr_buildopt_tls_p).
 inline bool mpfr_is_thread_safe() { return mpfr_buildopt_tls_p() != 0; }
 
+// Frees the constants (pi, log 2, ...) MPFR caches per thread. A worker thread calls it before it
+// ends: the main thread's caches are freed at exit, a worker's would otherwise leak.
+inline void mpfr_release_thread_caches() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+
 // True when the exponent range is MPFR's default, i.e. nobody left it changed.
 inline bool mpfr_range_is_default() {
   return mpfr_get_emin() == MPFR_EMIN_DEFAULT && mpfr_get_emax() == MPFR_EMAX_DEFAULT;

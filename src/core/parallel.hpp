@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "arith/mpfr_guard.hpp"
+
 namespace freelunch {
 
 template <class R>
@@ -40,7 +42,11 @@ std::vector<R> parallel_map(std::size_t count, unsigned jobs, const std::functio
   };
   std::vector<std::thread> threads;
   const unsigned k = jobs == 0 ? 1 : jobs;
-  for (unsigned t = 1; t < k && t < count; ++t) threads.emplace_back(worker);
+  for (unsigned t = 1; t < k && t < count; ++t)
+    threads.emplace_back([&] {
+      worker();
+      arith::mpfr_release_thread_caches();
+    });
   worker();
   for (std::thread& t : threads) t.join();
   if (error) std::rethrow_exception(error);
