@@ -139,7 +139,10 @@ bool run_falsifiers(const CheckOptions& opt) {
     ProofOptions po = base;
     po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
     const std::vector<Falsifier> falsifiers = entry->falsifiers ? entry->falsifiers(po) : std::vector<Falsifier>{};
-    std::printf("%s (%s): %zu falsifiers for %zu checks\n", entry->id.c_str(), entry->v2.c_str(), falsifiers.size(), entry->checks.size());
+    // v2 is "Thm 1" or, for the lemma, already parenthesized "(lemma)".
+    const std::string numbering = entry->v2.starts_with("(") ? entry->v2 : "(" + entry->v2 + ")";
+    std::printf("%s %s: %zu falsifiers for %zu checks\n", entry->id.c_str(), numbering.c_str(), falsifiers.size(),
+                entry->checks.size());
     const auto results = parallel_map<FalsifierResult>(
         falsifiers.size(), po.jobs, [&](std::size_t i) { return run_falsifier(entry->id, falsifiers[i]); },
         [&](std::size_t done) {
