@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 
+#include <CLI/CLI.hpp>
+
 #include "arith/errors.hpp"
 #include "cli/check_runner.hpp"
 #include "cli/registry.hpp"

@@ -3,7 +3,11 @@
 // (usage errors: one line on stderr, exit 2; internal errors: exit 3).
 #include <functional>
 
-#include <CLI/CLI.hpp>
+// CLI11 is not included here: its header costs ~7 s of compile time in every file that includes it
+// (it defines its validator objects in the header), so only the files that bind options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace freelunch::cli {
 

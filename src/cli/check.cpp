@@ -2,6 +2,8 @@
 // tables. Exit 0 when every check holds, 1 when one fails, 2 for usage errors.
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/check_runner.hpp"
 #include "cli/commands.hpp"
 

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <CLI/CLI.hpp>
+
 #include "arith/errors.hpp"
 #include "arith/mpfr_guard.hpp"
 #include "cli/registry.hpp"

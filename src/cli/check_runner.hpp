@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
+// CLI11 is not included here: its header costs ~7 s of compile time in every file that includes it
+// (it defines its validator objects in the header), so only the files that bind options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 #include "core/proof.hpp"
 #include "output/theorem_module.hpp"

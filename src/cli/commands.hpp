@@ -1,7 +1,11 @@
 #pragma once
 // One function pair per subcommand (CLI11's subcommands-in-files layout): setup_* binds the
 // options to a struct and the callback to run_*.
-#include <CLI/CLI.hpp>
+// CLI11 is not included here: its header costs ~7 s of compile time in every file that includes it
+// (it defines its validator objects in the header), so only the files that bind options include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace freelunch::cli {
 

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"

@@ -1,6 +1,8 @@
 // `freelunch list`: the theorems, their paper numbering, and what is implemented.
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/commands.hpp"
 #include "cli/registry.hpp"
 

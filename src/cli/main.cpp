@@ -1,6 +1,9 @@
 // freelunch: checks the theorems of Ren, Li, Liu (arXiv 2410.03810) on concrete instances, in
 // exact, MPFR, emulated, fixed-point and interval arithmetic.
 #include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+
 #include "cli/commands.hpp"
 #include "core/version.hpp"
 

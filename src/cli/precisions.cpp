@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
 #include "arith/scoped_mpfr.hpp"

@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <memory>
 
+#include <CLI/CLI.hpp>
+
 #include "arith/errors.hpp"
 #include "cli/check_runner.hpp"
 #include "cli/commands.hpp"
