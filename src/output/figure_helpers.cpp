@@ -106,7 +106,8 @@ PgfFigure figure_over(const std::string& name, const ProofReport& report, const 
 // bound (open mark), each series offset a little so that equal values stay visible.
 PgfFigure largest_per_arithmetic(const ProofReport& report, const std::string& check,
                                  const std::function<std::string(const CheckResult&)>& series_of,
-                                 const std::function<std::string(const std::string&)>& label_of, const std::string& ylabel) {
+                                 const std::function<std::string(const std::string&)>& label_of, const std::string& ylabel,
+                                 const std::string& value_key) {
   const auto results = results_of(report, check);
   const auto arithmetics = distinct(results, [](const CheckResult& r) { return r.precision; });
   const auto series = distinct(results, series_of);
@@ -132,8 +133,8 @@ PgfFigure largest_per_arithmetic(const ProofReport& report, const std::string& c
         const bool reached = d.value("reached_cap", false);
         if (reached)
           cap = csv_number(d["cap"].get<double>());
-        else if (d.contains("largest") && d["largest"].is_number() && d["largest"].get<double>() > 0)
-          largest = csv_number(d["largest"].get<double>());
+        else if (d.contains(value_key) && d[value_key].is_number() && d[value_key].get<double>() > 0)
+          largest = csv_number(d[value_key].get<double>());
         if (d.contains("bound") && d["bound"].is_number()) bound = csv_number(d["bound"].get<double>());
       }
       row.insert(row.end(), {largest, cap, bound, csv_number(static_cast<double>(a) + offset)});

@@ -51,9 +51,11 @@ std::vector<std::string> distinct(const std::vector<const CheckResult*>& results
 // (filled mark; data "largest"), the cap when nothing failed (triangle; "reached_cap", "cap"),
 // and the bound (open mark; "bound"), each series offset a little so that equal values stay
 // visible. The check's results carry those data keys.
+// `value_key` names the data key of the filled mark ("largest" for a threshold search).
 PgfFigure largest_per_arithmetic(const ProofReport& report, const std::string& check,
                                  const std::function<std::string(const CheckResult&)>& series_of,
-                                 const std::function<std::string(const std::string&)>& label_of, const std::string& ylabel);
+                                 const std::function<std::string(const std::string&)>& label_of, const std::string& ylabel,
+                                 const std::string& value_key = "largest");
 
 // Counted cost against T on log-log axes, one panel per problem, one series per model, from the
 // results of `check` (data: problem, model, points [{T, mul_adds_total}]).

@@ -16,15 +16,15 @@ cd "$work"
 args=(report --pdf --jobs 2 --quiet --results out --tables tables --out report)
 
 "$exe" "${args[@]}" > stdout.txt 2> stderr.txt || { echo "report failed:"; tail -5 stderr.txt; exit 1; }
-grep -E "^report: wrote report/report.tex \(6 sections, 6 figures, [0-9]+ files\)$" stdout.txt
+grep -E "^report: wrote report/report.tex \(7 sections, 7 figures, [0-9]+ files\)$" stdout.txt
 grep -E "^report: wrote report/report.pdf$" stdout.txt
 
 pages=$(pdfinfo report/report.pdf | awk '/^Pages:/ {print $2}')
-[ "$pages" -ge 7 ] || { echo "only $pages pages for a title page and 6 theorems"; exit 1; }
+[ "$pages" -ge 8 ] || { echo "only $pages pages for a title page and 7 theorems"; exit 1; }
 
 # The page on which each theorem's heading stands: all found, each on its own page, in order.
 previous=0
-for id in L1 T1 T2 T3 T4 T5; do
+for id in L1 T1 T2 T3 T4 T5 S1; do
   page=0
   for p in $(seq 1 "$pages"); do
     text=$(pdftotext -f "$p" -l "$p" report/report.pdf -)
@@ -34,12 +34,12 @@ for id in L1 T1 T2 T3 T4 T5; do
   previous=$page
 done
 
-# Every figure rendered: no pgfplots error or warning about empty plots, and six captions.
+# Every figure rendered: no pgfplots error or warning about empty plots, and seven captions.
 log=report/report.log
 if grep -nE "^! |Package pgfplots Error|plot without coordinates" "$log"; then echo "LaTeX reported the lines above"; exit 1; fi
 text=$(pdftotext report/report.pdf -)
 captions=$(grep -cE "^Figure [0-9]+: " <<< "$text" || true)
-[ "$captions" -eq 6 ] || { echo "$captions figure captions, expected 6"; exit 1; }
+[ "$captions" -eq 7 ] || { echo "$captions figure captions, expected 7"; exit 1; }
 
 # Provenance on every table and figure (source and CSV).
 for f in report/tables/*.tex report/figures/*.tex; do
@@ -53,6 +53,6 @@ done
 # A rerun reuses every finished instance and writes the same report sources byte for byte.
 cp -r report first
 "$exe" "${args[@]}" > stdout2.txt 2> stderr2.txt
-[ "$(grep -cE "^[a-z0-9]+: reused ([0-9]+) of \1 finished instances" stderr2.txt)" -eq 6 ] || { cat stderr2.txt; exit 1; }
+[ "$(grep -cE "^[a-z0-9]+: reused ([0-9]+) of \1 finished instances" stderr2.txt)" -eq 7 ] || { cat stderr2.txt; exit 1; }
 for f in report.tex $(cd first && ls tables/*.tex figures/*); do cmp "first/$f" "report/$f"; done
-echo "report: $pages pages, 6 sections on their own pages, $captions figures"
+echo "report: $pages pages, 7 sections on their own pages, $captions figures"

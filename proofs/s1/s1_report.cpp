@@ -1,0 +1,127 @@
+// S1's report: its statement, table and figure, built from the results' data alone.
+#include "s1_report.hpp"
+
+#include <map>
+
+#include "output/figure_helpers.hpp"
+#include "output/provenance.hpp"
+#include "output/result_cells.hpp"
+
+namespace freelunch::proofs::s1 {
+
+using namespace freelunch::output;
+
+std::string statement() {
+  return R"(A linear RNN over $\{0, 1\}$, $h_t = A(x_t) h_{t-1} + b(x_t)$, read out after every token. \emph{Parity} with a negative
+eigenvalue: $n = 1$, $A(x) = 1 - 2x$, $h_0 = 1$, class 1 iff $-h_t > 0$. \emph{Mod 3} with two generalized Householder
+reflections per token: $n = 3$, token 1 applies $H(e_2 - e_3)$ then $H(e_1 - e_2)$, $H(v) = I - v v^\top$, $h_0 = e_1$, argmax.
+\emph{Checked} in each arithmetic by running the layer: the reachable (state, count class) pairs are enumerated breadth first
+with states compared exactly; a closed set with every read-out right is a proof for every input of every length (a finite
+automaton: it applies to time-invariant layers in point arithmetics), a wrong read-out gives the shortest witness input.
+Diagonal transitions (random, entries in $[-1, 1]$) must fail mod 3 with a witness. With a decay $a \in [0, 1]$, key 1 and
+threshold $1/2$, the rounded orbit under the constant input reaches a fixed point $h_K = h_{K+1}$ and the read-out is wrong at
+$K$ or $K + 1$ (found by running); in exact arithmetic the orbit has no fixed point, and for random layers with $n$ positive
+decays $c \cdot h_t - \theta$ changes sign at most $n$ times.)";
+}
+
+namespace {
+
+// The cell of a certificate result: "every length (2 states)", "fails at T = 3", "right up to T = 12".
+std::string certificate_cell(const CheckResult& r) {
+  if (r.verdict == Verdict::not_applicable) return "--";
+  const auto& d = r.data;
+  if (!d.value("witness_length", nlohmann::json(nullptr)).is_null())
+    return "fails at T = " + std::to_string(d["witness_length"].get<std::size_t>());
+  if (d.value("closed", false)) return "every length (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
+  return "right up to T = " + std::to_string(d.value("depth", std::size_t{0})) + " (not closed)";
+}
+
+LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
+  LatexTable t;
+  t.caption = "S1: state tracking per layer and arithmetic. \"every length (k states)\": the reachable (state, count class) pairs "
+              "close with every read-out right, a proof for every input of every length in that arithmetic. \"fails at T\": the "
+              "shortest input with a wrong read-out (the witness). Diagonal: the diagonal layers that fail mod 3 and their longest "
+              "shortest witness. Positive decay: K, the first step with h_K = h_(K+1) under the constant input 1 (key 1, "
+              "threshold 1/2), and the T in {K, K+1} at which the read-out is wrong; exact: no fixed point up to the cap.";
+  t.label = "tab:s1-tracking";
+  t.header = {"task, layer"};
+  for (const auto& p : precisions) t.header.push_back(p.name);
+  std::string semantics;
+  auto add_rows = [&](const char* check, const std::string& task, auto cell_of) {
+    const ResultCells cells = collect_cells(report, check);
+    if (!cells.semantics.empty()) semantics = cells.semantics;
+    for (const std::string& instance : cells.instances) {
+      std::vector<std::string> row{task + ", " + instance};
+      for (const auto& p : precisions) {
+        auto it = cells.at.find({instance, p.name});
+        row.push_back(it == cells.at.end() ? "--" : cell_of(*it->second));
+      }
+      t.rows.push_back(row);
+    }
+  };
+  add_rows(kParity, "parity", certificate_cell);
+  add_rows(kMod3, "mod 3", certificate_cell);
+  // The diagonal layers: one row, how many failed and the longest of their witnesses.
+  {
+    std::vector<std::string> row{"mod 3, diagonal (random)"};
+    for (const auto& p : precisions) {
+      std::size_t failed = 0, total = 0, longest = 0;
+      for (const CheckResult& r : report.results) {
+        if (r.check != kDiagonal || r.precision != p.name || r.verdict == Verdict::not_applicable) continue;
+        ++total;
+        if (const auto& w = r.data.value("witness_length", nlohmann::json(nullptr)); !w.is_null()) {
+          ++failed;
+          longest = std::max(longest, w.get<std::size_t>());
+        }
+      }
+      row.push_back(total == 0 ? "--" : std::to_string(failed) + " of " + std::to_string(total) + " fail, T <= " + std::to_string(longest));
+    }
+    t.rows.push_back(row);
+  }
+  add_rows(kFixedPoint, "parity", [](const CheckResult& r) -> std::string {
+    if (r.verdict == Verdict::not_applicable) return "--";
+    const auto& d = r.data;
+    if (d["K"].is_null()) return "no K up to " + std::to_string(d.value("cap", std::size_t{0}));
+    std::string cell = "K = " + std::to_string(d["K"].get<std::size_t>());
+    if (!d.value("witness", nlohmann::json(nullptr)).is_null()) cell += ", fails at T = " + std::to_string(d["witness"].get<std::size_t>());
+    return cell;
+  });
+  // The exact sign-change check: one row, the largest count relative to n.
+  {
+    std::vector<std::string> row{"sign changes of c.h_t - theta"};
+    const auto results = results_of(report, kSignChanges);
+    for (const auto& p : precisions) {
+      if (p.name != "exact" || results.empty()) {
+        row.push_back("--");
+        continue;
+      }
+      std::size_t within = 0;
+      for (const CheckResult* r : results) within += r->verdict == Verdict::verified;
+      row.push_back(std::to_string(within) + " of " + std::to_string(results.size()) + " layers <= n");
+    }
+    t.rows.push_back(row);
+  }
+  t.provenance = provenance(report, semantics);
+  return t;
+}
+
+PgfFigure fixed_point_figure(const ProofReport& report) {
+  PgfFigure f = largest_per_arithmetic(
+      report, kFixedPoint, [](const CheckResult& r) { return "a=" + r.data.value("decay", std::string()); }, math_label,
+      "fixed-point step $K$", "K");
+  f.name = "s1-fixed-point";
+  f.caption = "S1.3: the step $K$ at which the orbit $h \\leftarrow a h + 1$ from $h_0 = 0$ stops moving ($h_K = h_{K+1}$), per "
+              "arithmetic and decay $a$; from $K$ on the read-out is constant and parity is lost. A triangle: no fixed point up to "
+              "the cap (exact arithmetic, where the orbit converges without arriving).";
+  return f;
+}
+
+}  // namespace
+
+std::vector<NamedTable> tables(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
+  return {{"s1-tracking.tex", tracking_table(report, precisions)}};
+}
+
+std::vector<PgfFigure> figures(const ProofReport& report) { return drawable({fixed_point_figure(report)}); }
+
+}  // namespace freelunch::proofs::s1
