@@ -77,8 +77,8 @@ constexpr long kLowestP = 4, kHighestP = 64, kConfirmWindow = 4;
 constexpr const char* kThreshold = "w >= 1-eps just above Delta*, < 1-eps just below";
 constexpr const char* kMargin = "2V 2e^-beta/(1-e^-beta) < 1/2 (copy error bound, every L)";
 constexpr const char* kLogits = "logits = -beta (j - pos)^2";
-constexpr const char* kDecoded = "decoded COPY";
-constexpr const char* kLeast = "least precision P* that copies";
+using t2::kDecoded;
+using t2::kLeast;
 
 tasks::CopySchedule schedule(const std::string& kind, std::size_t length) {
   if (kind == "shift") return tasks::shift_schedule(2 * length, 1);
@@ -219,7 +219,7 @@ CheckResult slope(const std::string& kind, const std::vector<CheckResult>& resul
   std::vector<std::pair<Rational, Rational>> points;
   std::string values;
   for (const CheckResult& r : results) {
-    if (r.check != "least precision P* that copies" || r.data["schedule"] != kind || r.data["P*"].is_null()) continue;
+    if (r.check != t2::kLeast || r.data["schedule"] != kind || r.data["P*"].is_null()) continue;
     const std::size_t length = r.data["L"].get<std::size_t>();
     unsigned log2 = 0;
     while ((std::size_t{1} << (log2 + 1)) <= length) ++log2;
@@ -228,7 +228,7 @@ CheckResult slope(const std::string& kind, const std::vector<CheckResult>& resul
   }
   const auto fit = least_squares_line(points);
   const std::optional<Rational> b = fit ? std::optional<Rational>(fit->slope) : std::nullopt;
-  CheckResult r{"slope of P* against log2 L", kind, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP), sem.to_string(),
+  CheckResult r{t2::kSlope, kind, "mpfr" + std::to_string(kLowestP) + ".." + std::to_string(kHighestP), sem.to_string(),
                 Verdict::measured, (b ? short_decimal(*b < 0 ? Rational(-*b) : *b) : std::string("no fit")) + " bits per doubling of L (L:P* " + values + ")",
                 {{"schedule", kind}, {"slope", b ? b->str() : std::string()}, {"points", points.size()}}};
   if (b) {
@@ -283,7 +283,7 @@ std::vector<CheckResult> largest_copying_lengths(std::vector<CheckResult> result
       for (std::size_t l : sampled) set += (set.empty() ? "" : ", ") + std::to_string(l);
       detail += "; rows sampled at L in {" + set + "}";
     }
-    CheckResult r{"largest L that copies", key.second, key.first, g.front()->semantics, Verdict::measured, detail,
+    CheckResult r{t2::kLargest, key.second, key.first, g.front()->semantics, Verdict::measured, detail,
                   {{"schedule", key.second}, {"largest", largest ? nlohmann::json(*largest) : nlohmann::json(nullptr)},
                    {"per_L", per_length}}};
     r.magnitude = largest ? static_cast<double>(*largest) : 0;

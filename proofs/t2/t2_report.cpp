@@ -64,20 +64,20 @@ output::LatexTable precision_table(const ProofReport& report, const std::vector<
   std::map<std::string, std::string> slopes;
   std::string semantics;
   for (const CheckResult& r : report.results) {
-    if (r.check == "slope of P* against log2 L") {
+    if (r.check == kSlope) {
       slopes[r.data["schedule"].get<std::string>()] = r.detail.substr(0, r.detail.find(' '));
       continue;
     }
     if (!r.data.contains("L") || !r.data.contains("schedule")) continue;
     const std::size_t length = r.data["L"].get<std::size_t>();
     const std::string kind = r.data["schedule"].get<std::string>();
-    if (r.check == "least precision P* that copies") {
+    if (r.check == kLeast) {
       lengths.insert(length);
       note_rows(length, kind, r.data);
       p_star[{length, kind}] = !r.data["P*"].is_null() ? std::to_string(r.data["P*"].get<long>())
                                : r.data.contains("claimed") && !r.data["claimed"].is_null() ? "refuted" : "> 64";
       semantics = r.semantics;
-    } else if (r.check == "decoded COPY" && r.data.contains("copies")) {
+    } else if (r.check == kDecoded && r.data.contains("copies")) {
       lengths.insert(length);
       note_rows(length, kind, r.data);
       ++seen[{length, r.precision}];
@@ -87,7 +87,7 @@ output::LatexTable precision_table(const ProofReport& report, const std::vector<
     }
   }
   for (const CheckResult& r : report.results) {
-    if (r.check != "largest L that copies" || !r.data.contains("per_L")) continue;
+    if (r.check != kLargest || !r.data.contains("per_L")) continue;
     const std::string kind = r.data["schedule"].get<std::string>();
     for (const auto& entry : r.data["per_L"]) {
       const std::size_t length = entry["L"].get<std::size_t>();
@@ -142,7 +142,7 @@ output::LatexTable precision_table(const ProofReport& report, const std::vector<
 namespace {
 
 PgfFigure t2_precision_figure(const ProofReport& t2) {
-  const auto results = results_of(t2, "least precision P* that copies");
+  const auto results = results_of(t2, kLeast);
   const auto schedules = distinct(results, [](const CheckResult& r) { return r.data["schedule"].get<std::string>(); });
   PgfFigure f = figure_over("t2-precision", t2, results, distinct(results, [](const CheckResult& r) { return r.precision; }), {"log2_L", "L"});
   std::vector<std::string> taken = f.data.columns, ids;

@@ -16,6 +16,12 @@
 
 namespace freelunch::proofs::t2 {
 
+// The names of the results the table reads, shared by the proof that writes them.
+inline constexpr const char* kDecoded = "decoded COPY";
+inline constexpr const char* kLeast = "least precision P* that copies";
+inline constexpr const char* kLargest = "largest L that copies";
+inline constexpr const char* kSlope = "slope of P* against log2 L";
+
 // The copy schedules of the construction, in the table's order.
 const std::vector<std::string>& schedule_kinds();
 // The report's statement: THEORY's checkable form, as a LaTeX paragraph.
