@@ -16,5 +16,6 @@ void setup_copy(CLI::App& app, int& exit_code);
 void setup_cot(CLI::App& app, int& exit_code);
 void setup_eval(CLI::App& app, int& exit_code);
 void setup_report(CLI::App& app, int& exit_code);
+void setup_track(CLI::App& app, int& exit_code);
 
 }  // namespace freelunch::cli

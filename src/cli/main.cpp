@@ -19,5 +19,6 @@ int main(int argc, char** argv) {
   freelunch::cli::setup_cot(app, exit_code);
   freelunch::cli::setup_eval(app, exit_code);
   freelunch::cli::setup_report(app, exit_code);
+  freelunch::cli::setup_track(app, exit_code);
   return freelunch::cli::run_app(app, argc, argv, exit_code);
 }
