@@ -18,6 +18,15 @@
 namespace freelunch::cli {
 namespace {
 
+// "(Thm 1; v1 Thm 1)", "(lemma; v1 (lemma))", "(S1)": the paper numbering of a module, v2 first
+// (a v2 that is already parenthesized, like "(lemma)", is not wrapped twice), v1 when asked and
+// present.
+std::string numbering(const ProofEntry& e, bool with_v1) {
+  const std::string v2 = e.v2.starts_with("(") && e.v2.ends_with(")") ? e.v2.substr(1, e.v2.size() - 2) : e.v2;
+  const bool has_v1 = with_v1 && e.v1 != "-" && !e.v1.empty();
+  return "(" + v2 + (has_v1 ? "; v1 " + e.v1 : "") + ")";
+}
+
 Grid parse_grid(const std::string& g) {
   if (g == "quick") return Grid::quick;
   if (g == "full") return Grid::full;
@@ -110,7 +119,7 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     if (entry->tables) run.tables = entry->tables(report, po.precisions);
     if (entry->figures) run.figures = entry->figures(report);
 
-    std::printf("%s (%s; v1 %s): %s\n", entry->id.c_str(), entry->v2.c_str(), entry->v1.c_str(), entry->claim.c_str());
+    std::printf("%s %s: %s\n", entry->id.c_str(), numbering(*entry, true).c_str(), entry->claim.c_str());
     std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
                 static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
     std::fputs(output::terminal_summary(report).c_str(), stdout);
@@ -141,8 +150,7 @@ bool run_falsifiers(const CheckOptions& opt) {
     ProofOptions po = base;
     po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
     const std::vector<Falsifier> falsifiers = entry->falsifiers ? entry->falsifiers(po) : std::vector<Falsifier>{};
-    // v2 is "Thm 1" or, for the lemma, already parenthesized "(lemma)".
-    const std::string numbering = entry->v2.starts_with("(") ? entry->v2 : "(" + entry->v2 + ")";
+    const std::string numbering = cli::numbering(*entry, false);
     std::printf("%s %s: %zu falsifiers for %zu checks\n", entry->id.c_str(), numbering.c_str(), falsifiers.size(),
                 entry->checks.size());
     const auto results = parallel_map<FalsifierResult>(
