@@ -1,6 +1,7 @@
 // S1's report: its statement, table and figure, built from the results' data alone.
 #include "s1_report.hpp"
 
+#include <functional>
 #include <map>
 
 #include "output/figure_helpers.hpp"
@@ -46,18 +47,13 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
   t.label = "tab:s1-tracking";
   t.header = {"task, layer"};
   for (const auto& p : precisions) t.header.push_back(p.name);
+  std::vector<std::string> columns;
+  for (const auto& p : precisions) columns.push_back(p.name);
   std::string semantics;
-  auto add_rows = [&](const char* check, const std::string& task, auto cell_of) {
+  auto add_rows = [&](const char* check, const std::string& task, const std::function<std::string(const CheckResult&)>& cell_of) {
     const ResultCells cells = collect_cells(report, check);
     if (!cells.semantics.empty()) semantics = cells.semantics;
-    for (const std::string& instance : cells.instances) {
-      std::vector<std::string> row{task + ", " + instance};
-      for (const auto& p : precisions) {
-        auto it = cells.at.find({instance, p.name});
-        row.push_back(it == cells.at.end() ? "--" : cell_of(*it->second));
-      }
-      t.rows.push_back(row);
-    }
+    for (auto& row : instance_rows(cells, columns, task + ", ", cell_of)) t.rows.push_back(std::move(row));
   };
   add_rows(kParity, "parity", certificate_cell);
   add_rows(kMod3, "mod 3", certificate_cell);

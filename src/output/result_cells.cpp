@@ -16,6 +16,20 @@ ResultCells collect_cells(const ProofReport& report, const std::string& check) {
   return c;
 }
 
+std::vector<std::vector<std::string>> instance_rows(const ResultCells& cells, const std::vector<std::string>& columns, const std::string& prefix,
+                                                   const std::function<std::string(const CheckResult&)>& cell_of) {
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& instance : cells.instances) {
+    std::vector<std::string> row{prefix + instance};
+    for (const std::string& column : columns) {
+      auto it = cells.at.find({instance, column});
+      row.push_back(it == cells.at.end() ? "--" : cell_of(*it->second));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 std::string largest_size_cell(const CheckResult& r) {
   const nlohmann::json& d = r.data;
   std::string cell = d.value("reached_cap", false) ? "none up to " + std::to_string(d["cap"].get<std::size_t>())

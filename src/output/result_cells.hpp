@@ -1,6 +1,7 @@
 #pragma once
 // Table cells from results: one check's results by (instance, arithmetic), and the cell of a
 // threshold search ("the largest size that still passes"), read from the result's data alone.
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -18,6 +19,11 @@ struct ResultCells {
 };
 
 ResultCells collect_cells(const ProofReport& report, const std::string& check);
+
+// The table rows of one check: one per instance ("prefix" + instance), one cell per column name
+// (a result's precision), cell_of(result) where there is one, "--" elsewhere.
+std::vector<std::vector<std::string>> instance_rows(const ResultCells& cells, const std::vector<std::string>& columns, const std::string& prefix,
+                                                   const std::function<std::string(const CheckResult&)>& cell_of);
 
 // "none up to 4096", "31 (32)", "731* (22713)": the largest size (data "largest", or "none up to
 // cap" when "reached_cap"), a star when the first failure was a finite rounding error (data
