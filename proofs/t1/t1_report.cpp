@@ -42,7 +42,7 @@ LatexTable t1_separation_table(const ProofReport& report, const std::vector<arit
   t.caption = "T1: the largest copy length that still works, per cause and arithmetic. T1a: largest distance one state entry "
               "copies (decoded, +-1, balanced compensation), bound log(beta_max^2)/log(1/a) in brackets, a certified floor computed "
               "from the decay as the format stores it (nominal and stored shown where they differ); exact: exact COPY at every "
-              "distance up to the cap, decided by running the exact model. T1b: largest full-copy length L <= n an n = 8 slot layer "
+              "distance up to the cap, decided by running the exact model. T1b: largest full-copy length L <= n that an n = 8 slot layer "
               "copies, and at L = n + 1 a +-1 input, found from a copy-block row that is not diagonally dominant and run in that "
               "arithmetic, on which every constant-size construction fails (the witness). T1c: largest L whose |V|^L "
               "sequences give distinct states of one entry (exhaustive), bound log|F|/log|V| in brackets. * marks a failure by "
