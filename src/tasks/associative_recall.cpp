@@ -62,6 +62,45 @@ RecallStream capacity_stream(std::size_t d, std::size_t m, const std::vector<Rat
   return s;
 }
 
+RecallStream recall_stream(std::size_t d, std::size_t m, std::size_t writes, std::uint64_t seed) {
+  if (d == 0) throw UsageError("the key dimension d must be at least 1");
+  if (m == 0) throw UsageError("the number of pairs m must be at least 1");
+  if (m > d && d < 2) throw UsageError("m = " + std::to_string(m) + " > d needs d >= 2 (the extra keys mix two coordinates)");
+  if (m > 2 * d) throw UsageError("m = " + std::to_string(m) + " distinct keys: at most 2d = " + std::to_string(2 * d) + " in this family");
+  if (writes < m) throw UsageError("--writes " + std::to_string(writes) + " is below the number of pairs m = " + std::to_string(m));
+  std::vector<std::vector<Rational>> keys;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (i < d) {
+      keys.push_back(basis(d, i));
+      continue;
+    }
+    std::vector<Rational> k(d, Rational(0));
+    const std::size_t j = i - d;
+    k[j] = Rational(3, 5);
+    k[(j + 1) % d] = Rational(4, 5);
+    keys.push_back(k);
+  }
+  std::mt19937_64 rng(seed);
+  RecallStream s;
+  s.d = d;
+  s.d_v = 1;
+  s.name = "d=" + std::to_string(d) + " m=" + std::to_string(m) + " W=" + std::to_string(writes) + " seed=" + std::to_string(seed);
+  std::vector<Rational> latest(m);
+  for (std::size_t w = 0; w < writes; ++w) {
+    const std::size_t k = w < m ? w : static_cast<std::size_t>(rng() % m);
+    const Rational v(static_cast<long>(rng() % 4) + 1);
+    s.keys.push_back(keys[k]);
+    s.values.push_back({v});
+    s.betas.push_back(Rational(1));
+    latest[k] = v;
+  }
+  for (std::size_t k = 0; k < m; ++k) {
+    s.queries.push_back(keys[k]);
+    s.expected.push_back({latest[k]});
+  }
+  return s;
+}
+
 std::optional<std::size_t> first_repeated_query(const RecallStream& s) {
   for (std::size_t q = 0; q < s.queries.size(); ++q)
     if (std::count(s.keys.begin(), s.keys.end(), s.queries[q]) > 1) return q;

@@ -35,6 +35,13 @@ RecallStream overwrite_stream(std::size_t d, std::size_t d_v, std::size_t writes
 // (3/5, 4/5, 0, ..., 0) (d >= 2); values `values` (size m); one query per key, in order.
 RecallStream capacity_stream(std::size_t d, std::size_t m, const std::vector<Rational>& values);
 
+// `freelunch recall`: m distinct keys in d dimensions and W >= m scalar writes, β = 1. Keys: e_1..e_d,
+// then (for m > d, d >= 2) the unit keys (3/5) e_j + (4/5) e_(j+1 mod d), j = 1..d, so m <= 2d.
+// The first m writes write every key once, in order; the others pick a key uniformly (seeded).
+// Values are drawn from {1, ..., 4} (seeded). One query per key, in key order, expecting the
+// latest value written under it.
+RecallStream recall_stream(std::size_t d, std::size_t m, std::size_t writes, std::uint64_t seed);
+
 // The index (0-based) of the first query whose key was written more than once.
 std::optional<std::size_t> first_repeated_query(const RecallStream& s);
 
