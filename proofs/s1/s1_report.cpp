@@ -1,6 +1,7 @@
 // S1's report: its statement, table and figure, built from the results' data alone.
 #include "s1_report.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -22,7 +23,10 @@ automaton: it applies to time-invariant layers in point arithmetics), a wrong re
 Diagonal transitions (random, entries in $[-1, 1]$) must fail mod 3 with a witness. With a decay $a \in [0, 1]$, key 1 and
 threshold $1/2$, the rounded orbit under the constant input reaches a fixed point $h_K = h_{K+1}$ and the read-out is wrong at
 $K$ or $K + 1$ (found by running); in exact arithmetic the orbit has no fixed point, and for random layers with $n$ positive
-decays $c \cdot h_t - \theta$ changes sign at most $n$ times.)";
+decays $c \cdot h_t - \theta$ changes sign at most $n$ times, a bound a construction with $n$ distinct decays reaches.
+In Mamba's parametrization $a = 2 \exp(\Delta A) - 1 \in (-1, 1)$ parity survives exactly (certified by intervals) and in a
+format fails only where $h$ underflows to 0; random Mamba-range layers (Mamba's $\Delta$ and S4D-real $A$) all reach a fixed
+point in every format.)";
 }
 
 namespace {
@@ -43,7 +47,13 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
               "close with every read-out right, a proof for every input of every length in that arithmetic. \"fails at T\": the "
               "shortest input with a wrong read-out (the witness). Diagonal: the diagonal layers that fail mod 3 and their longest "
               "shortest witness. Positive decay: K, the first step with h_K = h_(K+1) under the constant input 1 (key 1, "
-              "threshold 1/2), and the T in {K, K+1} at which the read-out is wrong; exact: no fixed point up to the cap.";
+              "threshold 1/2), and the T in {K, K+1} at which the read-out is wrong; exact: no fixed point up to the cap. Mamba: "
+              "a(1) = 2 exp(-delta) - 1 computed in the arithmetic; a failure comes with h = 0 (underflow), a closed set with its "
+              "cause (a stored as -1, or the states it stops at); exact: a(1) certified inside (-1, 0) by interval128 and the sign "
+              "of h certified on every input with at most 4096 ones. Mamba-range layers: random n = 16 channels (delta = "
+              "softplus(w), A_s = -s, b = delta B) that reach a fixed point, and the range and median of K; K = 0 where "
+              "softplus rounds to 0 (1 + e^w rounds to 1) and the layer never moves. Tight: the construction with n distinct "
+              "decays whose read-out changes sign exactly n times.";
   t.label = "tab:s1-tracking";
   t.header = {"task, layer"};
   for (const auto& p : precisions) t.header.push_back(p.name);
@@ -82,6 +92,43 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
     if (!d.value("witness", nlohmann::json(nullptr)).is_null()) cell += ", fails at T = " + std::to_string(d["witness"].get<std::size_t>());
     return cell;
   });
+  add_rows(kMambaParity, "parity, Mamba", [](const CheckResult& r) -> std::string {
+    if (r.verdict == Verdict::not_applicable) return "--";
+    const auto& d = r.data;
+    if (d.contains("enclosure")) {
+      if (r.verdict != Verdict::verified) return to_string(r.verdict);
+      return "certified, <= " + std::to_string(d.value("ones", std::size_t{0})) + " ones";
+    }
+    if (!d.value("witness_length", nlohmann::json(nullptr)).is_null())
+      return "fails at T = " + std::to_string(d["witness_length"].get<std::size_t>()) + (d.value("underflow", false) ? " (h = 0)" : " (h != 0)");
+    if (d.value("closed", false))
+      return d.value("stored_minus_one", false) ? "every length (a = -1)"
+                                                : "every length (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
+    return "right up to T = " + std::to_string(d.value("depth", std::size_t{0})) + " (not closed)";
+  });
+  // The random Mamba-range layers: one row, the range and median of K.
+  {
+    std::vector<std::string> row{"parity, Mamba-range layers: K"};
+    for (const auto& p : precisions) {
+      std::vector<std::size_t> ks;
+      std::size_t total = 0;
+      for (const CheckResult& r : report.results) {
+        if (r.check != kMambaFixedPoint || r.precision != p.name || r.verdict == Verdict::not_applicable) continue;
+        ++total;
+        if (const auto& k = r.data.value("K", nlohmann::json(nullptr)); !k.is_null()) ks.push_back(k.get<std::size_t>());
+      }
+      if (total == 0) {
+        row.push_back("--");
+        continue;
+      }
+      std::sort(ks.begin(), ks.end());
+      std::string cell = std::to_string(ks.size()) + " of " + std::to_string(total);
+      if (!ks.empty())
+        cell += ", K " + std::to_string(ks.front()) + ".." + std::to_string(ks.back()) + " (median " + std::to_string(ks[(ks.size() - 1) / 2]) + ")";
+      row.push_back(cell);
+    }
+    t.rows.push_back(row);
+  }
   // The exact sign-change check: one row, the largest count relative to n.
   {
     std::vector<std::string> row{"sign changes of c.h_t - theta"};
@@ -94,6 +141,24 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
       std::size_t within = 0;
       for (const CheckResult* r : results) within += r->verdict == Verdict::verified;
       row.push_back(std::to_string(within) + " of " + std::to_string(results.size()) + " layers <= n");
+    }
+    t.rows.push_back(row);
+  }
+  {
+    std::vector<std::string> row{"sign changes, tight construction"};
+    const auto results = results_of(report, kSignTight);
+    for (const auto& p : precisions) {
+      if (p.name != "exact" || results.empty()) {
+        row.push_back("--");
+        continue;
+      }
+      std::size_t tight = 0;
+      std::string ns;
+      for (const CheckResult* r : results) {
+        tight += r->verdict == Verdict::verified;
+        ns += (ns.empty() ? "" : ", ") + std::to_string(r->data.value("n", std::size_t{0}));
+      }
+      row.push_back(std::to_string(tight) + " of " + std::to_string(results.size()) + " reach n (n in {" + ns + "})");
     }
     t.rows.push_back(row);
   }

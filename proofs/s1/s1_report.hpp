@@ -13,6 +13,9 @@ inline constexpr const char* kMod3 = "mod 3, two reflections: every length";
 inline constexpr const char* kDiagonal = "mod 3, diagonal transition fails (witness)";
 inline constexpr const char* kFixedPoint = "positive decay: fixed point K, parity wrong at K or K+1";
 inline constexpr const char* kSignChanges = "exact: c.h_t - theta changes sign at most n times";
+inline constexpr const char* kMambaParity = "Mamba a = 2exp(-delta)-1: parity wrong only where h reaches 0";
+inline constexpr const char* kMambaFixedPoint = "Mamba-range layers: fixed point K, parity wrong at K or K+1";
+inline constexpr const char* kSignTight = "exact: n distinct decays reach n sign changes (tight)";
 
 // The report's statement: THEORY's checkable form, as a LaTeX paragraph.
 std::string statement();

@@ -164,6 +164,10 @@ class MpfrArith {
   }
   MpfrValue from_int(long k) const { return from_rational(Rational(k)); }
   Rational to_rational(const MpfrValue& x) const;  // exact; precondition: finite
+  // A string that identifies the value exactly ("m*2^e", m in hex), in time linear in the
+  // precision: to_rational's denominator 2^-e has |e| bits, which in MPFR's wide exponent range
+  // made keying a shrinking orbit (the S1 certificate) quadratic. Precondition: finite.
+  std::string exact_key(const MpfrValue& x) const;
   bool is_finite(const MpfrValue& x) const { return mpfr_number_p(x.get()) != 0; }
 
   // Correctly rounded (to P bits, or to the format): sqrt, e^x, natural log. log(+-0) = -inf

@@ -1,38 +1,14 @@
 #include "linalg/rank.hpp"
 
-#include <flint/flint.h>
-#include <flint/fmpq_mat.h>
-#include <flint/fmpz_mat.h>
-
 #include <utility>
+
+#include "linalg/flint_matrix.hpp"
 
 namespace freelunch::linalg {
 namespace {
 
-// RAII owners of FLINT matrices (STYLE: never pair init/clear by hand).
-class FmpqMat {
- public:
-  FmpqMat(long r, long c) { fmpq_mat_init(m_, r, c); }
-  ~FmpqMat() { fmpq_mat_clear(m_); }
-  FmpqMat(const FmpqMat&) = delete;
-  FmpqMat& operator=(const FmpqMat&) = delete;
-  fmpq_mat_struct* get() { return m_; }
-
- private:
-  fmpq_mat_t m_;
-};
-
-class FmpzMat {
- public:
-  FmpzMat(long r, long c) { fmpz_mat_init(m_, r, c); }
-  ~FmpzMat() { fmpz_mat_clear(m_); }
-  FmpzMat(const FmpzMat&) = delete;
-  FmpzMat& operator=(const FmpzMat&) = delete;
-  fmpz_mat_struct* get() { return m_; }
-
- private:
-  fmpz_mat_t m_;
-};
+using detail::FmpqMat;
+using detail::FmpzMat;
 
 // Rows scaled by their denominators' lcm: an integer matrix of the same rank.
 void to_integer_rows(const Matrix<Rational>& m, FmpzMat& out) {
@@ -43,17 +19,11 @@ void to_integer_rows(const Matrix<Rational>& m, FmpzMat& out) {
   fmpq_mat_get_fmpz_mat_rowwise(out.get(), nullptr, q.get());
 }
 
-// FLINT caches integer limbs per thread; a worker thread (--jobs) that exits without
-// flint_cleanup() loses them, which LeakSanitizer reports. Released at thread exit.
-struct FlintThreadCleanup {
-  ~FlintThreadCleanup() { flint_cleanup(); }
-};
-
 }  // namespace
 
 long rank_flint(const Matrix<Rational>& m) {
   if (m.rows() == 0 || m.cols() == 0) return 0;
-  thread_local FlintThreadCleanup release_caches_at_thread_exit;
+  detail::release_flint_caches_at_thread_exit();
   FmpzMat z(static_cast<long>(m.rows()), static_cast<long>(m.cols()));
   to_integer_rows(m, z);
   return fmpz_mat_rank(z.get());

@@ -95,13 +95,15 @@ struct AutomatonResult {
 
 namespace detail {
 
-// An exact key for a state: each entry's value as a rational (non-finite entries by their class).
+// An exact key for a state: each entry's value (non-finite entries by their class), through the
+// arithmetic's exact_key when it has one (MPFR: linear in the precision), else as a rational.
 template <arith::PointArithmetic A>
 std::string state_key(const A& ar, const std::vector<typename A::value_type>& h) {
   std::string key;
   for (const auto& x : h) {
-    if (ar.is_finite(x)) key += ar.to_rational(x).str();
-    else key += "nonfinite";  // one key for every overflowed value: they read out alike
+    if (!ar.is_finite(x)) key += "nonfinite";  // one key for every overflowed value: they read out alike
+    else if constexpr (requires { ar.exact_key(x); }) key += ar.exact_key(x);
+    else key += ar.to_rational(x).str();
     key += ';';
   }
   return key;

@@ -2,6 +2,9 @@
 
 #include <random>
 
+#include "arith/errors.hpp"
+#include "linalg/solve.hpp"
+
 namespace freelunch::tasks {
 
 namespace {
@@ -60,6 +63,47 @@ TrackingLayer parity_positive(const Rational& decay, const Rational& key, const 
                           {TokenUpdate<Rational>{{DiagonalFactor<Rational>{{decay}}}, {}}, TokenUpdate<Rational>{{DiagonalFactor<Rational>{{decay}}}, {key}}},
                           {Rational(0)}};
   return {"positive a=" + decay.str() + " b=" + key.str(), 2, rnn, threshold({Rational(1)}, theta)};
+}
+
+MambaDecayLayer draw_mamba_decay_layer(std::size_t n, std::uint64_t seed) {
+  if (n == 0) throw UsageError("a Mamba layer needs a state of at least one entry");
+  std::mt19937_64 rng(seed);
+  MambaDecayLayer l;
+  l.w = Rational(-576 - static_cast<long>(rng() % 1217), 256);  // [-7, -2.25]
+  for (std::size_t s = 1; s <= n; ++s) {
+    l.A.push_back(Rational(-static_cast<long>(s)));
+    l.B.push_back(draw(rng));
+    l.c.push_back(draw(rng));
+  }
+  l.theta = draw(rng);
+  l.name = "mamba n=" + std::to_string(n) + " seed=" + std::to_string(seed);
+  return l;
+}
+
+TrackingLayer alternating_threshold(std::size_t n) {
+  if (n == 0) throw UsageError("the alternating construction needs n >= 1");
+  std::vector<Rational> a;
+  for (std::size_t s = 1; s <= n; ++s) a.push_back(Rational(static_cast<long>(s), static_cast<long>(n + 1)));
+  // Unknowns c_1..c_n, θ; equation t (t = 1..n+1): sum_s c_s g_s(t) − θ = (−1)^(t+1), where
+  // g_s(t) = 1 + a_s + ... + a_s^(t−1) is h_t's entry s under key 1 from h_0 = 0. The matrix is
+  // nonsingular: t ↦ κ − sum_s β_s a_s^t with distinct positive a_s is a Chebyshev system.
+  linalg::Matrix<Rational> m(n + 1, n + 1, Rational(0));
+  std::vector<Rational> rhs;
+  for (std::size_t t = 1; t <= n + 1; ++t) {
+    for (std::size_t s = 0; s < n; ++s) {
+      Rational g(0), power(1);
+      for (std::size_t k = 0; k < t; ++k) g += power, power *= a[s];
+      m(t - 1, s) = g;
+    }
+    m(t - 1, n) = Rational(-1);
+    rhs.push_back(Rational(t % 2 == 1 ? 1 : -1));
+  }
+  const auto x = linalg::solve(m, rhs);
+  if (!x) throw std::logic_error("the alternating system is singular");
+  std::vector<Rational> c(x->begin(), x->begin() + static_cast<long>(n));
+  LinearRnn<Rational> rnn{n, {TokenUpdate<Rational>{{DiagonalFactor<Rational>{a}}, {}}, TokenUpdate<Rational>{{DiagonalFactor<Rational>{a}}, std::vector<Rational>(n, Rational(1))}},
+                          std::vector<Rational>(n, Rational(0))};
+  return {"alternating n=" + std::to_string(n), 2, rnn, threshold(c, (*x)[n])};
 }
 
 }  // namespace freelunch::tasks

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <string>
 
+#include "arith/arithmetic.hpp"
 #include "arith/rational.hpp"
 #include "models/linear_rnn.hpp"
+#include "models/transcendental.hpp"
 #include "tasks/automaton_certificate.hpp"
 
 namespace freelunch::tasks {
@@ -35,5 +37,58 @@ TrackingLayer mod3_diagonal(std::uint64_t seed);
 // S1.3: n = 1, token 1: h ← a h + b, token 0: h ← a h; h_0 = 0; class 1 iff h > θ. With
 // a in [0, 1] (Mamba's range) the orbit under the constant input 1 is monotone.
 TrackingLayer parity_positive(const Rational& decay, const Rational& key, const Rational& theta);
+
+// S1.1 in Mamba's parametrization (THEORY §5): a(x) = 2 exp(Δ(x) A) − 1 with A = −1, Δ(0) = 0 and
+// Δ(1) = `delta`, so a(0) = 1 and a(1) in (−1, 1), never −1 itself in exact arithmetic. Computed
+// in the arithmetic, one rounding per operation: fl(Δ·A), exp (correctly rounded, or enclosed),
+// fl(2·e), fl(· − 1). h_0 = 1 and class 1 iff −h > 0, as parity_negative. `drop_shift`: a(1) =
+// 2 exp(Δ A), the falsifier's positive decay (a(0) stays 1).
+template <arith::TranscendentalArithmetic A>
+models::LinearRnn<typename A::value_type> mamba_parity(const A& ar, const Rational& delta, const models::RoundingSemantics& sem,
+                                                       bool drop_shift = false) {
+  using V = typename A::value_type;
+  models::LinearRnn<V> rnn = models::to_arithmetic(ar, parity_negative().rnn, sem);
+  const V minus_one = ar.from_int(-1), two = ar.from_int(2), one = ar.from_int(1);
+  auto decay = [&](const Rational& d, bool shift) {
+    const V e = ar.exp(ar.from_rational(models::through_storage(d, sem)) * minus_one);
+    return shift ? two * e - one : two * e;
+  };
+  rnn.tokens[0].factors = {models::DiagonalFactor<V>{{decay(Rational(0), true)}}};
+  rnn.tokens[1].factors = {models::DiagonalFactor<V>{{decay(delta, !drop_shift)}}};
+  return rnn;
+}
+
+// S1.3 on Mamba-range layers: one channel with n state entries under a constant input, Δ =
+// softplus(w) with w drawn from [−7, −2.25] (Δ from about 0.0009 to 0.1, the range of Mamba's
+// Δ initialization), A_s = −s for s = 1..n (S4D-real), B, c and θ drawn from [−1, 1]; every
+// draw dyadic k / 256 (the same values on every platform).
+struct MambaDecayLayer {
+  Rational w;
+  std::vector<Rational> A, B, c;
+  Rational theta;
+  std::string name;
+};
+MambaDecayLayer draw_mamba_decay_layer(std::size_t n, std::uint64_t seed);
+
+// The layer in the arithmetic: a_s = exp(Δ·A_s), b_s = Δ·B_s (Euler, as models::discretize),
+// token 1: h ← a h + b, token 0: h ← a h; h_0 = 0; read-out c · h > θ.
+template <arith::TranscendentalArithmetic Ar>
+models::LinearRnn<typename Ar::value_type> mamba_decay_rnn(const Ar& ar, const MambaDecayLayer& l, const models::RoundingSemantics& sem) {
+  using V = typename Ar::value_type;
+  auto in = [&](const Rational& q) { return ar.from_rational(models::through_storage(q, sem)); };
+  const V dt = models::softplus(ar, in(l.w));
+  std::vector<V> a, b, h0;
+  for (std::size_t s = 0; s < l.A.size(); ++s) {
+    a.push_back(ar.exp(dt * in(l.A[s])));
+    b.push_back(dt * in(l.B[s]));
+    h0.push_back(ar.from_int(0));
+  }
+  return {l.A.size(), {models::TokenUpdate<V>{{models::DiagonalFactor<V>{a}}, {}}, models::TokenUpdate<V>{{models::DiagonalFactor<V>{a}}, b}}, h0};
+}
+
+// S1.3's tight exact construction: n distinct decays a_s = s / (n + 1), key 1, h_0 = 0, and c, θ
+// chosen so that c · h_t − θ = (−1)^(t+1) at t = 1..n+1 (solved exactly, linalg::solve): n sign
+// changes, the most Descartes' rule allows.
+TrackingLayer alternating_threshold(std::size_t n);
 
 }  // namespace freelunch::tasks

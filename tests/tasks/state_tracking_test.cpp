@@ -1,8 +1,11 @@
 #define BOOST_TEST_MODULE state_tracking
 #include "support/test_support.hpp"
 
+#include <cmath>
 #include <random>
+#include <set>
 
+#include "arith/interval.hpp"
 #include "arith/precision.hpp"
 #include "models/linear_rnn.hpp"
 #include "tasks/automaton_certificate.hpp"
@@ -182,6 +185,110 @@ BOOST_AUTO_TEST_CASE(exact_orbits_and_sign_changes) {
   alternating.h0 = {Rational(1)};
   BOOST_TEST(!constant_input_fixed_point(ar, alternating, 1, 200, kSem).has_value());
   BOOST_TEST(threshold_sign_changes(ar, alternating, neg.readout, 1, 50, kSem) == 49u);
+}
+
+// The tight construction: c . h_t - theta is (-1)^(t+1) at t = 1..n+1, recomputed here from the
+// closed form h_t[s] = (1 - a_s^t) / (1 - a_s) (not by running the layer), and the run changes sign
+// exactly n times, never again after t = n + 1.
+BOOST_AUTO_TEST_CASE(alternating_threshold_is_tight) {
+  arith::RationalArith ar;
+  for (std::size_t n : {1u, 2u, 3u, 5u, 8u}) {
+    BOOST_TEST_CONTEXT("n = " << n) {
+      const TrackingLayer l = alternating_threshold(n);
+      const auto& a = std::get<models::DiagonalFactor<Rational>>(l.rnn.tokens[1].factors[0]).d;
+      for (std::size_t t = 1; t <= n + 1; ++t) {
+        Rational f = -*l.readout.theta;
+        for (std::size_t s = 0; s < n; ++s) {
+          Rational power(1);
+          for (std::size_t k = 0; k < t; ++k) power *= a[s];
+          f += l.readout.rows[0][s] * (1 - power) / (1 - a[s]);
+        }
+        BOOST_TEST((f == Rational(t % 2 == 1 ? 1 : -1)), "t = " << t);
+      }
+      BOOST_TEST(threshold_sign_changes(ar, l.rnn, l.readout, 1, n + 1, kSem) == n);
+      BOOST_TEST(threshold_sign_changes(ar, l.rnn, l.readout, 1, 300, kSem) == n);
+    }
+  }
+}
+
+// Mamba's parity layer a(1) = 2 exp(-8) - 1 in fp16, against a native _Float16 loop: the stored
+// decay is fl(2 fl(exp(-8)) - 1) (exp rounded once from double: exp(-8) is far from a tie), and
+// the orbit h <- a h from 1 stops shrinking at a nonzero value after exactly as many distinct
+// states as the certificate enumerates (token 0 is the identity, so the reachable states are the
+// orbit). In exact arithmetic the decay lies strictly between -1 and 0.
+BOOST_AUTO_TEST_CASE(mamba_parity_matches_native_half) {
+  const arith::Precision fp16 = arith::parse_precision("fp16");
+  const AutomatonResult emulated = arith::with_arithmetic(fp16, [&](const auto& ar) -> AutomatonResult {
+    using A = std::decay_t<decltype(ar)>;
+    if constexpr (arith::PointArithmetic<A> && arith::TranscendentalArithmetic<A>) {
+      const auto rnn = mamba_parity(ar, Rational(8), kSem);
+      return certify_count_mod(ar, rnn, to_arithmetic(ar, parity_negative().readout, kSem), 2, 1 << 16, kSem);
+    } else {
+      throw std::logic_error("fp16 has exp");
+    }
+  });
+  volatile _Float16 e = static_cast<_Float16>(std::exp(-8.0));
+  volatile _Float16 twice = static_cast<_Float16>(2) * e;
+  const _Float16 a = twice - static_cast<_Float16>(1);
+  std::set<float> orbit{1.0f};
+  _Float16 h = 1;
+  for (;;) {
+    volatile _Float16 next = a * h;
+    h = next;
+    if (!orbit.insert(static_cast<float>(h)).second) break;
+  }
+  BOOST_TEST(static_cast<float>(h) != 0.0f);
+  BOOST_TEST(emulated.closed);
+  BOOST_TEST(!emulated.witness.has_value());
+  BOOST_TEST(emulated.reachable_states == orbit.size());
+
+  arith::IntervalArith iv(128);
+  const auto enclosed = mamba_parity(iv, Rational(8), kSem);
+  const auto& a1 = std::get<models::DiagonalFactor<arith::Interval>>(enclosed.tokens[1].factors[0]).d[0];
+  BOOST_TEST((a1 > iv.from_int(-1)).is_true());
+  BOOST_TEST((a1 < iv.from_int(0)).is_true());
+}
+
+// S1.3 on Mamba-range layers: K in fp32 equals K of a native float loop over the same channel
+// (softplus as log(1 + exp(w)) for w <= 0, a_s = exp(delta A_s), b_s = delta B_s; exp and log
+// rounded once from double), and every entry is below 1 in the exact enclosure.
+BOOST_AUTO_TEST_CASE(mamba_range_fixed_point_matches_native_float) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const MambaDecayLayer l = draw_mamba_decay_layer(16, seed);
+    const std::size_t k32 = arith::with_arithmetic(arith::parse_precision("fp32"), [&](const auto& ar) -> std::size_t {
+      using A = std::decay_t<decltype(ar)>;
+      if constexpr (arith::PointArithmetic<A> && arith::TranscendentalArithmetic<A>) {
+        const auto k = constant_input_fixed_point(ar, mamba_decay_rnn(ar, l, kSem), 1, 1 << 22, kSem);
+        BOOST_TEST_REQUIRE(k.has_value());
+        return *k;
+      } else {
+        throw std::logic_error("fp32 has exp");
+      }
+    });
+    const float w = l.w.convert_to<float>();
+    volatile float ew = static_cast<float>(std::exp(static_cast<double>(w)));
+    volatile float one_plus = 1.0f + ew;
+    const float dt = static_cast<float>(std::log(static_cast<double>(one_plus)));
+    std::vector<float> a, b, h(16, 0.0f);
+    for (std::size_t s = 0; s < 16; ++s) {
+      volatile float dta = dt * l.A[s].convert_to<float>();
+      a.push_back(static_cast<float>(std::exp(static_cast<double>(dta))));
+      volatile float dtb = dt * l.B[s].convert_to<float>();
+      b.push_back(static_cast<float>(dtb));
+    }
+    std::size_t k = 0;
+    for (;; ++k) {
+      bool moved = false;
+      for (std::size_t s = 0; s < 16; ++s) {
+        volatile float product = a[s] * h[s];
+        volatile float next = product + b[s];
+        moved = moved || next != h[s];
+        h[s] = next;
+      }
+      if (!moved) break;
+    }
+    BOOST_TEST(k32 == k, "seed " << seed);
+  }
 }
 
 // Bad shapes are usage errors, not crashes.
