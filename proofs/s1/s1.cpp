@@ -20,7 +20,9 @@
 //     shortest input as witness. Falsifiers: a(1) = 1 − 2^-40 instead of −1; the reflections in
 //     the other order (the cycle runs backwards); β = 1/2 (no longer a reflection).
 // (3) s1::kDiagonal: every diagonal instance fails mod 3, with the shortest witness input. The
-//     check fails when no witness is found up to the cap; falsifier: the Householder layer.
+//     instances: random diagonal layers, and designed near misses (tasks::mod3_diagonal_near_miss:
+//     k decays, read-out solved to be right with fewer than k ones), whose witnesses come later. The check
+//     fails when no witness is found up to the cap; falsifier: the Householder layer.
 // (4) s1::kFixedPoint: positive decays a in {1/2, 9/10, 99/100, 1 − 2^-10}, key 1, θ = 1/2, in
 //     each rounded format: the fixed-point step K under the constant input (least t with
 //     h_t = h_(t+1)) exists up to the cap, and the read-out is wrong at K or K + 1 (the witness,
@@ -291,9 +293,10 @@ ProofReport run(const ProofOptions& opt) {
   const bool full = opt.grid == Grid::full;
   const std::size_t diagonal_seeds = full ? 16 : 4, sign_seeds = full ? 8 : 2, sign_length = full ? 1024 : 256, mamba_layers = full ? 64 : 16;
   const std::vector<std::size_t> sizes = {1, 2, 4, 8, 16};
+  const std::vector<std::size_t> near_miss = {3, 6, 9, 12};
   ProofReport report{"s1", "", to_string(opt.grid), "", opt.seed, {}};
   report.scope = "every input of every length where the automaton closes (cap " + std::to_string(kStateCap) + " states); " +
-                 std::to_string(diagonal_seeds) + " diagonal layers; positive decays a in {1/2, 9/10, 99/100, 1-2^-10}; sign changes for n in " +
+                 std::to_string(diagonal_seeds) + " random diagonal layers and near misses right below k ones, k in {3, 6, 9, 12}; positive decays a in {1/2, 9/10, 99/100, 1-2^-10}; sign changes for n in " +
                  "{1, 2, 4, 8, 16}, " + std::to_string(sign_seeds) + " layers each and the tight construction, T = 1.." + std::to_string(sign_length) +
                  "; Mamba parity for delta in {1, 8, 16, 64}; " + std::to_string(mamba_layers) + " random Mamba-range layers with n = " +
                  std::to_string(kMambaState);
@@ -303,6 +306,8 @@ ProofReport run(const ProofOptions& opt) {
     jobs.push_back([&, prec] { return certificate(s1::kMod3, tasks::mod3_householder(), prec, false, opt.semantics); });
     for (std::size_t s = 0; s < diagonal_seeds; ++s)
       jobs.push_back([&, prec, s] { return certificate(s1::kDiagonal, tasks::mod3_diagonal(opt.seed + s), prec, true, opt.semantics); });
+    for (std::size_t k : near_miss)
+      jobs.push_back([&, prec, k] { return certificate(s1::kDiagonal, tasks::mod3_diagonal_near_miss(k), prec, true, opt.semantics); });
     for (const auto& [decay, name] : positive_decays())
       jobs.push_back([&, prec, decay, name] { return fixed_point(tasks::parity_positive(decay, Rational(1), Rational(1, 2)), name, prec, opt.semantics); });
     for (long delta : mamba_deltas()) jobs.push_back([&, prec, delta] { return mamba_parity(Rational(delta), prec, opt.semantics); });

@@ -58,6 +58,28 @@ TrackingLayer mod3_diagonal(std::uint64_t seed) {
   return {"diagonal seed=" + std::to_string(seed), 3, rnn, r};
 }
 
+TrackingLayer mod3_diagonal_near_miss(std::size_t k) {
+  static const std::vector<Rational> decays = {Rational(1),    Rational(-1),   Rational(1, 2), Rational(-1, 2), Rational(3, 4), Rational(-3, 4),
+                                               Rational(1, 4), Rational(-1, 4), Rational(7, 8), Rational(-7, 8), Rational(1, 8), Rational(-1, 8)};
+  if (k == 0 || k > decays.size()) throw UsageError("the near-miss diagonal layer needs 1 <= k <= " + std::to_string(decays.size()));
+  const std::vector<Rational> d(decays.begin(), decays.begin() + static_cast<long>(k));
+  linalg::Matrix<Rational> vandermonde(k, k, Rational(0));
+  for (std::size_t i = 0; i < k; ++i) {
+    Rational power(1);
+    for (std::size_t t = 0; t < k; ++t, power *= d[i]) vandermonde(t, i) = power;
+  }
+  RnnReadout<Rational> r{ReadoutKind::argmax, {}, std::nullopt};
+  for (std::size_t c = 0; c < 3; ++c) {
+    std::vector<Rational> target;
+    for (std::size_t t = 0; t < k; ++t) target.push_back(Rational(t % 3 == c ? 1 : 0));
+    const auto beta = linalg::solve(vandermonde, target);
+    if (!beta) throw std::logic_error("the near-miss Vandermonde system is singular");
+    r.rows.push_back(*beta);
+  }
+  LinearRnn<Rational> rnn{k, {TokenUpdate<Rational>{}, TokenUpdate<Rational>{{DiagonalFactor<Rational>{d}}, {}}}, std::vector<Rational>(k, Rational(1))};
+  return {"diagonal near-miss k=" + std::to_string(k), 3, rnn, r};
+}
+
 TrackingLayer parity_positive(const Rational& decay, const Rational& key, const Rational& theta) {
   LinearRnn<Rational> rnn{1,
                           {TokenUpdate<Rational>{{DiagonalFactor<Rational>{{decay}}}, {}}, TokenUpdate<Rational>{{DiagonalFactor<Rational>{{decay}}}, {key}}},

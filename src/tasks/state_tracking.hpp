@@ -34,6 +34,16 @@ TrackingLayer mod3_householder(const Rational& beta = Rational(1), bool reversed
 // [−1, 1] as well (seeded).
 TrackingLayer mod3_diagonal(std::uint64_t seed);
 
+// S1.2's near miss: a diagonal layer that counts mod 3 right on every input with fewer than k
+// ones and must then fail. Token 0 is the identity, so the state after an input with T ones is
+// diag(d)^T h_0. n = k distinct decays d_i from {1, −1, 1/2, −1/2, 3/4, −3/4, 1/4, −1/4, 7/8,
+// −7/8, 1/8, −1/8} (k <= 12), h_0 = (1, ..., 1), and argmax rows β_c solved exactly
+// (linalg::solve) so that the score of class c is sum_i β_(c,i) d_i^T = [T mod 3 = c] at
+// T = 0..k−1 (a Vandermonde system).
+// Past k each score is an exponential sum in T with real bases, eventually of period at most 2
+// in sign, so the read-out cannot keep the period-3 count: the certificate finds where it stops.
+TrackingLayer mod3_diagonal_near_miss(std::size_t k);
+
 // S1.3: n = 1, token 1: h ← a h + b, token 0: h ← a h; h_0 = 0; class 1 iff h > θ. With
 // a in [0, 1] (Mamba's range) the orbit under the constant input 1 is monotone.
 TrackingLayer parity_positive(const Rational& decay, const Rational& key, const Rational& theta);

@@ -291,6 +291,32 @@ BOOST_AUTO_TEST_CASE(mamba_range_fixed_point_matches_native_float) {
   }
 }
 
+// The near-miss diagonal layer: its exact scores at T ones are the indicator of T mod 3 for
+// T < k (recomputed from the closed form sum_i beta_(c,i) d_i^T), so the certificate's shortest
+// witness has at least k tokens; and it has one (a diagonal layer cannot count mod 3).
+BOOST_AUTO_TEST_CASE(near_miss_diagonal_is_right_below_k) {
+  for (std::size_t k : {3u, 5u, 8u}) {
+    BOOST_TEST_CONTEXT("k = " << k) {
+      const TrackingLayer l = mod3_diagonal_near_miss(k);
+      const auto& d = std::get<models::DiagonalFactor<Rational>>(l.rnn.tokens[1].factors[0]).d;
+      for (std::size_t t = 0; t < k; ++t)
+        for (std::size_t c = 0; c < 3; ++c) {
+          Rational score(0);
+          for (std::size_t i = 0; i < k; ++i) {
+            Rational power(1);
+            for (std::size_t j = 0; j < t; ++j) power *= d[i];
+            score += l.readout.rows[c][i] * power;
+          }
+          BOOST_TEST((score == Rational(t % 3 == c ? 1 : 0)), "T = " << t << ", class " << c);
+        }
+      const AutomatonResult r = certify(l, "exact");
+      BOOST_TEST_REQUIRE(r.witness.has_value());
+      BOOST_TEST(r.witness->size() >= k);
+    }
+  }
+  BOOST_CHECK_THROW(mod3_diagonal_near_miss(13), UsageError);
+}
+
 // Bad shapes are usage errors, not crashes.
 BOOST_AUTO_TEST_CASE(bad_layers_are_rejected) {
   TrackingLayer l = mod3_householder();
