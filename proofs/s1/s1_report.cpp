@@ -31,20 +31,21 @@ point in every format.)";
 
 namespace {
 
-// The cell of a certificate result: "every length (2 states)", "fails at T = 3", "right up to T = 12".
+// The cell of a certificate result: "all T (2 states)", "fails T = 3", "right T <= 12, open".
 std::string certificate_cell(const CheckResult& r) {
   if (r.verdict == Verdict::not_applicable) return "--";
   const auto& d = r.data;
   if (!d.value("witness_length", nlohmann::json(nullptr)).is_null())
-    return "fails at T = " + std::to_string(d["witness_length"].get<std::size_t>());
-  if (d.value("closed", false)) return "every length (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
-  return "right up to T = " + std::to_string(d.value("depth", std::size_t{0})) + " (not closed)";
+    return "fails T = " + std::to_string(d["witness_length"].get<std::size_t>());
+  if (d.value("closed", false)) return "all T (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
+  return "right T <= " + std::to_string(d.value("depth", std::size_t{0})) + ", open";
 }
 
 LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Precision>& precisions) {
   LatexTable t;
-  t.caption = "S1: state tracking per layer and arithmetic. \"every length (k states)\": the reachable (state, count class) pairs "
-              "close with every read-out right, a proof for every input of every length in that arithmetic. \"fails at T\": the "
+  t.caption = "S1: state tracking per layer and arithmetic. \"all T (k states)\": the reachable (state, count class) pairs "
+              "close with every read-out right, a proof for every input of every length in that arithmetic. \"right T <= k, open\": "
+              "not closed at the cap, every input up to length k right. \"fails T\": the "
               "shortest input with a wrong read-out (the witness). Diagonal: the random diagonal layers that fail mod 3 and their "
               "longest shortest witness; near-miss k: a diagonal layer designed to be right on every input with fewer than k ones, and where it fails. Positive decay: K, the first step with h_K = h_(K+1) under the constant input 1 (key 1, "
               "threshold 1/2), and the T in {K, K+1} at which the read-out is wrong; exact: no fixed point up to the cap. Mamba: "
@@ -97,7 +98,7 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
     const auto& d = r.data;
     if (d["K"].is_null()) return "no K up to " + std::to_string(d.value("cap", std::size_t{0}));
     std::string cell = "K = " + std::to_string(d["K"].get<std::size_t>());
-    if (!d.value("witness", nlohmann::json(nullptr)).is_null()) cell += ", fails at T = " + std::to_string(d["witness"].get<std::size_t>());
+    if (!d.value("witness", nlohmann::json(nullptr)).is_null()) cell += ", fails T = " + std::to_string(d["witness"].get<std::size_t>());
     return cell;
   });
   add_rows(kMambaParity, "parity, Mamba", [](const CheckResult& r) -> std::string {
@@ -108,11 +109,10 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
       return "certified, <= " + std::to_string(d.value("ones", std::size_t{0})) + " ones";
     }
     if (!d.value("witness_length", nlohmann::json(nullptr)).is_null())
-      return "fails at T = " + std::to_string(d["witness_length"].get<std::size_t>()) + (d.value("underflow", false) ? " (h = 0)" : " (h != 0)");
+      return "fails T = " + std::to_string(d["witness_length"].get<std::size_t>()) + (d.value("underflow", false) ? " (h = 0)" : " (h != 0)");
     if (d.value("closed", false))
-      return d.value("stored_minus_one", false) ? "every length (a = -1)"
-                                                : "every length (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
-    return "right up to T = " + std::to_string(d.value("depth", std::size_t{0})) + " (not closed)";
+      return d.value("stored_minus_one", false) ? "all T (a = -1)" : "all T (" + std::to_string(d["reachable_states"].get<std::size_t>()) + " states)";
+    return "right T <= " + std::to_string(d.value("depth", std::size_t{0})) + ", open";
   });
   // The random Mamba-range layers: one row, the range and median of K.
   {
@@ -130,9 +130,10 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
         continue;
       }
       std::sort(ks.begin(), ks.end());
-      std::string cell = std::to_string(ks.size()) + " of " + std::to_string(total);
+      std::string cell = ks.size() == total ? "" : std::to_string(ks.size()) + " of " + std::to_string(total) + " reach K";
       if (!ks.empty())
-        cell += ", K " + std::to_string(ks.front()) + ".." + std::to_string(ks.back()) + " (median " + std::to_string(ks[(ks.size() - 1) / 2]) + ")";
+        cell += (cell.empty() ? "" : ", ") + std::string("K ") + std::to_string(ks.front()) + ".." + std::to_string(ks.back()) + ", median " +
+                std::to_string(ks[(ks.size() - 1) / 2]);
       row.push_back(cell);
     }
     t.rows.push_back(row);
