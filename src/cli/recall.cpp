@@ -8,7 +8,8 @@
 // W > m overwrites), values in {1, ..., 4}, β = 1; then one query per key. A query is right when
 // its output equals the latest value written under its key (with --decoded: is within 1/2 of
 // it). Exit 0 when every query is right in every point arithmetic listed (intervals are listed as
-// not applicable and decide nothing), 1 otherwise, 2 for usage errors.
+// not applicable and decide nothing), 1 otherwise, 2 for usage errors. Costs are counted by the
+// memory as it runs (models::Counters): multiply-adds of the writes and reads, numbers of state.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -48,6 +49,7 @@ struct Row {
   std::string precision;
   bool applicable = true;
   tasks::RecallOutcome outcome;
+  models::Counters cost;  // counted by the memory as it runs: writes and reads
   Verdict verdict = Verdict::not_applicable;
 };
 
@@ -89,7 +91,7 @@ int run_recall_command(const RecallOptions& opt) {
       if constexpr (!arith::PointArithmetic<A>) {
         r.applicable = false;
       } else {
-        r.outcome = tasks::run_recall(ar, rule, stream, opt.decoded, sem);
+        r.outcome = tasks::run_recall(ar, rule, stream, opt.decoded, sem, &r.cost);
         r.verdict = r.outcome.correct ? passing_verdict(A::is_exact) : Verdict::fails;
       }
       return r;
@@ -112,10 +114,14 @@ int run_recall_command(const RecallOptions& opt) {
       if (!r.applicable) {
         row["correct"] = nullptr;
         row["first_wrong_query"] = nullptr;
+        row["mul_adds"] = nullptr;
+        row["state_numbers"] = nullptr;
       } else {
         row["correct"] = r.outcome.correct;
         // 1-based: the key index, as printed in the table.
         row["first_wrong_query"] = r.outcome.first_wrong_query ? nlohmann::json(*r.outcome.first_wrong_query + 1) : nlohmann::json(nullptr);
+        row["mul_adds"] = r.cost.mul_adds;
+        row["state_numbers"] = r.cost.peak_state_numbers;
       }
       out["results"].push_back(row);
     }
@@ -124,13 +130,14 @@ int run_recall_command(const RecallOptions& opt) {
     std::printf("recall: %s rule, d = %zu, m = %zu keys, W = %zu writes (seed %llu), %s answers; rounding %s\n", models::to_string(rule).c_str(),
                 stream.d, stream.queries.size(), writes, static_cast<unsigned long long>(opt.seed), opt.decoded ? "decoded" : "exact",
                 sem.to_string().c_str());
-    std::printf("  %-10s %-26s %s\n", "precision", "verdict", "first wrong query");
+    std::printf("  %-10s %-26s %-12s %-6s %s\n", "precision", "verdict", "mul-adds", "state", "first wrong query");
     for (const Row& r : rows) {
       if (!r.applicable) {
-        std::printf("  %-10s %-26s %s\n", r.precision.c_str(), "not applicable", "intervals: an enclosure is not an answer");
+        std::printf("  %-10s %-26s %-12s %-6s %s\n", r.precision.c_str(), "not applicable", "-", "-", "intervals: an enclosure is not an answer");
         continue;
       }
-      std::printf("  %-10s %-26s %s\n", r.precision.c_str(), to_string(r.verdict).c_str(), query_text(stream, r.outcome).c_str());
+      std::printf("  %-10s %-26s %-12llu %-6llu %s\n", r.precision.c_str(), to_string(r.verdict).c_str(), static_cast<unsigned long long>(r.cost.mul_adds),
+                  static_cast<unsigned long long>(r.cost.peak_state_numbers), query_text(stream, r.outcome).c_str());
     }
   }
   return all_right ? 0 : 1;

@@ -9,7 +9,8 @@
 // default 1/2, b = --key default 1, class 1 iff h > b/2); mod3 with `householder` (two reflections,
 // β = 1) or `diagonal` (a random diagonal layer drawn from --seed). Exit 0 when the read-out is
 // right after every token of the input in every point arithmetic listed (intervals are not
-// applicable: an enclosure is not a state), 1 otherwise, 2 for usage errors.
+// applicable: an enclosure is not a state), 1 otherwise, 2 for usage errors. JSON also carries the
+// costs counted on the input run (multiply-adds, numbers of state; models::Counters).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -57,6 +58,7 @@ struct Row {
   std::optional<std::size_t> first_wrong;  // 1-based T of the first wrong read-out
   tasks::AutomatonResult automaton;
   std::optional<std::size_t> fixed_point;
+  models::Counters cost;  // counted on the input run (until the first wrong read-out)
   Verdict verdict = Verdict::not_applicable;
 };
 
@@ -116,8 +118,9 @@ int run_track(const TrackOptions& opt) {
         const auto readout = tasks::to_arithmetic(ar, layer.readout, sem);
         std::vector<typename A::value_type> h = rnn.h0;
         std::size_t count = 0;
+        r.cost.hold(rnn.state);
         for (std::size_t t = 0; t < input.size() && !r.first_wrong; ++t) {
-          models::rnn_step(ar, rnn, input[t], h, sem);
+          models::rnn_step(ar, rnn, input[t], h, sem, &r.cost);
           count += input[t];
           if (tasks::read_class(ar, readout, h, sem) != count % layer.modulus) r.first_wrong = t + 1;
         }
@@ -147,7 +150,8 @@ int run_track(const TrackOptions& opt) {
     for (const Row& r : rows) {
       if (!r.applicable) {
         out["results"].push_back({{"precision", r.precision}, {"verdict", to_string(Verdict::not_applicable)}, {"closed", nullptr},
-                                  {"reachable_states", nullptr}, {"first_wrong", nullptr}, {"fixed_point_step", nullptr}});
+                                  {"reachable_states", nullptr}, {"first_wrong", nullptr}, {"fixed_point_step", nullptr},
+                                  {"mul_adds", nullptr}, {"state_numbers", nullptr}});
         continue;
       }
       out["results"].push_back({{"precision", r.precision},
@@ -156,7 +160,9 @@ int run_track(const TrackOptions& opt) {
                                 {"reachable_states", r.automaton.reachable_states},
                                 {"first_wrong", opt_json(r.first_wrong)},
                                 {"witness_length", r.automaton.witness ? nlohmann::json(r.automaton.witness->size()) : nlohmann::json(nullptr)},
-                                {"fixed_point_step", opt.model == "positive" ? opt_json(r.fixed_point) : nlohmann::json(nullptr)}});
+                                {"fixed_point_step", opt.model == "positive" ? opt_json(r.fixed_point) : nlohmann::json(nullptr)},
+                                {"mul_adds", r.cost.mul_adds},
+                                {"state_numbers", r.cost.peak_state_numbers}});
     }
     std::printf("%s\n", out.dump().c_str());
   } else {

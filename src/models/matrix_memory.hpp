@@ -10,8 +10,9 @@
 // once), then S P (a dot of length d per entry), then + (β v_a) k_b. With one-hot keys and β = 1,
 // P is a 0/1 diagonal, so the overwrite is exact in every arithmetic that holds the values (the
 // algebraically equal DeltaNet form S + β (v − S k) k^T is not: v − S k can round). Cost,
-// counted: d_v d^2 + d_v d multiply-adds per delta write (this literal form; DeltaNet's costs
-// O(d_v d)), d_v d per additive write and per read; d_v d numbers of state.
+// counted: d^2 (forming P) + d_v d^2 (S P) + d_v d multiply-adds per delta write (this literal
+// form; DeltaNet's costs O(d_v d)), d_v d per additive write and per read; d_v d numbers of state.
+// The bare products β k and β v are not multiply-adds and are not counted.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -60,6 +61,7 @@ void memory_write(const A& ar, MemoryRule rule, MatrixMemory<typename A::value_t
   p.reserve(d * d);
   for (std::size_t c = 0; c < d; ++c)
     for (std::size_t b = 0; b < d; ++b) p.push_back(ar.from_int(c == b ? 1 : 0) - bk[c] * key[b]);
+  if (counters) counters->mul_adds += d * d;
   std::vector<V> next;
   next.reserve(d * dv);
   for (std::size_t a = 0; a < dv; ++a)
