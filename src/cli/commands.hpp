@@ -18,5 +18,6 @@ void setup_eval(CLI::App& app, int& exit_code);
 void setup_report(CLI::App& app, int& exit_code);
 void setup_track(CLI::App& app, int& exit_code);
 void setup_recall(CLI::App& app, int& exit_code);
+void setup_ssd(CLI::App& app, int& exit_code);
 
 }  // namespace freelunch::cli

@@ -21,5 +21,6 @@ int main(int argc, char** argv) {
   freelunch::cli::setup_report(app, exit_code);
   freelunch::cli::setup_track(app, exit_code);
   freelunch::cli::setup_recall(app, exit_code);
+  freelunch::cli::setup_ssd(app, exit_code);
   return freelunch::cli::run_app(app, argc, argv, exit_code);
 }
