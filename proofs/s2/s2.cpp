@@ -8,8 +8,9 @@
 // arithmetic the two code paths agree output for output (products mode); in a format they do not.
 //
 // Construction. Random scan parameters with scalar decays (models/random_params.hpp): dyadic
-// (decays k/16, keys and queries k/8) and non-dyadic (k/m, m <= 5) instances, input x with
-// entries of the same kind, n = 4.
+// (decays k/16, keys and queries k/8), non-dyadic (k/m, m <= 5), and Mamba-2-range instances
+// (decays exp(Δ A) with Mamba-2's initial Δ and A, rounded to k/2^16; keys, queries k/8), input x
+// with entries of the same kind, n = 4.
 //
 // Checks:
 // (1) s2::kIdentity: exact, per instance and Q in {1, 2, 3, 8, 64, N} (Q = N = 4096 on the full
@@ -19,6 +20,7 @@
 //     term, and with L(i, s + 1) in place of L(i, s) there (models::ChunkedFault): both must
 //     differ from the recurrence.
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -44,10 +46,35 @@ struct ScanInstance {
   std::vector<Rational> input;
 };
 
-ScanInstance draw_instance(std::size_t length, bool dyadic, std::uint64_t seed) {
+enum class Draw { dyadic, small_denominators, mamba2_range };
+
+std::string to_string(Draw d) {
+  switch (d) {
+    case Draw::dyadic: return "dyadic";
+    case Draw::small_denominators: return "k/m";
+    case Draw::mamba2_range: return "mamba2";
+  }
+  return "";
+}
+
+// Mamba-2's decay range: a = exp(Δ A) with Δ log-uniform in [0.001, 0.1] and A uniform in
+// [−16, −1] (Mamba-2's initialization of dt and A_log), evaluated in binary64 and rounded to
+// k / 2^16 so that products mode has an exact reference. The draw is binary64 arithmetic on
+// integers from the seeded generator: the same decays on every run of this build.
+Rational mamba2_decay(Rng& rng) {
+  const double delta = std::exp(std::log(0.001) + (std::log(0.1) - std::log(0.001)) * static_cast<double>(rng.uniform(0, 1 << 20)) / (1 << 20));
+  const double a_log = -1.0 - 15.0 * static_cast<double>(rng.uniform(0, 1 << 20)) / (1 << 20);
+  const long k = std::lround(std::exp(delta * a_log) * 65536.0);
+  return Rational(std::max(1L, std::min(k, 65536L)), 65536);
+}
+
+ScanInstance draw_instance(std::size_t length, Draw draw, std::uint64_t seed) {
   Rng rng(seed);
-  ScanInstance s{"N=" + std::to_string(length) + (dyadic ? " dyadic" : " k/m") + " seed=" + std::to_string(seed),
+  const bool dyadic = draw != Draw::small_denominators;
+  ScanInstance s{"N=" + std::to_string(length) + " " + to_string(draw) + " seed=" + std::to_string(seed),
                  models::random_scan_params(rng, length, kState, models::DecayKind::scalar, dyadic), {}};
+  if (draw == Draw::mamba2_range)
+    for (Rational& a : s.params.a) a = mamba2_decay(rng);
   for (std::size_t t = 0; t < length; ++t) s.input.push_back(dyadic ? Rational(models::nonzero(rng, 16), 8) : rng.nonzero_rational(2, 5));
   return s;
 }
@@ -81,12 +108,12 @@ ProofReport run(const ProofOptions& opt) {
   const std::size_t seeds = full ? 3 : 1;
   ProofReport report{"s2", "", to_string(opt.grid), "", opt.seed, {}};
   report.scope = "N in {64, 512, 4096}, n = " + std::to_string(kState) + ", Q in {1, 2, 3, 8, 64} and Q = N for N in " +
-                 (full ? std::string("{64, 512, 4096}") : std::string("{64, 512}")) + ", dyadic and k/m parameters, " + std::to_string(seeds) +
+                 (full ? std::string("{64, 512, 4096}") : std::string("{64, 512}")) + ", dyadic, k/m and Mamba-2-range parameters, " + std::to_string(seeds) +
                  " seed(s) each";
   std::vector<ScanInstance> instances;
   for (std::size_t length : lengths)
-    for (bool dyadic : {true, false})
-      for (std::size_t s = 0; s < seeds; ++s) instances.push_back(draw_instance(length, dyadic, opt.seed + 100 * length + s + (dyadic ? 0 : 50)));
+    for (Draw draw : {Draw::dyadic, Draw::small_denominators, Draw::mamba2_range})
+      for (std::size_t s = 0; s < seeds; ++s) instances.push_back(draw_instance(length, draw, opt.seed + 100 * length + 25 * static_cast<std::size_t>(draw) + s));
   std::vector<std::function<CheckResult()>> jobs;
   for (std::size_t i = 0; i < instances.size(); ++i) {
     const std::size_t length = instances[i].params.length;
@@ -106,7 +133,7 @@ std::vector<std::string> checks() { return {s2::kIdentity}; }
 
 std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
   const models::RoundingSemantics sem = opt.semantics;
-  const ScanInstance s = draw_instance(64, true, opt.seed);
+  const ScanInstance s = draw_instance(64, Draw::dyadic, opt.seed);
   return {{s2::kIdentity, "the chunked algorithm without its inter-chunk term (N = 64, Q = 8)",
            [=] { return identity(s, 8, sem, models::ChunkedFault::drop_inter); }},
           {s2::kIdentity, "L(i, s+1) in place of L(i, s) in the inter-chunk term (N = 64, Q = 8)",
