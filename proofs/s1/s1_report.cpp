@@ -138,39 +138,27 @@ LatexTable tracking_table(const ProofReport& report, const std::vector<arith::Pr
     }
     t.rows.push_back(row);
   }
-  // The exact sign-change check: one row, the largest count relative to n.
-  {
-    std::vector<std::string> row{"sign changes of c.h_t - theta"};
-    const auto results = results_of(report, kSignChanges);
-    for (const auto& p : precisions) {
-      if (p.name != "exact" || results.empty()) {
-        row.push_back("--");
-        continue;
-      }
-      std::size_t within = 0;
-      for (const CheckResult* r : results) within += r->verdict == Verdict::verified;
-      row.push_back(std::to_string(within) + " of " + std::to_string(results.size()) + " layers <= n");
-    }
+  // The exact-only checks: one row each, a count over their instances in the exact column.
+  auto exact_row = [&](const std::string& label, const char* check, const std::function<std::string(const std::vector<const CheckResult*>&)>& cell) {
+    std::vector<std::string> row{label};
+    const auto results = results_of(report, check);
+    for (const auto& p : precisions) row.push_back(p.name != "exact" || results.empty() ? "--" : cell(results));
     t.rows.push_back(row);
-  }
-  {
-    std::vector<std::string> row{"sign changes, tight construction"};
-    const auto results = results_of(report, kSignTight);
-    for (const auto& p : precisions) {
-      if (p.name != "exact" || results.empty()) {
-        row.push_back("--");
-        continue;
-      }
-      std::size_t tight = 0;
-      std::string ns;
-      for (const CheckResult* r : results) {
-        tight += r->verdict == Verdict::verified;
-        ns += (ns.empty() ? "" : ", ") + std::to_string(r->data.value("n", std::size_t{0}));
-      }
-      row.push_back(std::to_string(tight) + " of " + std::to_string(results.size()) + " reach n (n in {" + ns + "})");
+  };
+  exact_row("sign changes of c.h_t - theta", kSignChanges, [](const std::vector<const CheckResult*>& results) {
+    std::size_t within = 0;
+    for (const CheckResult* r : results) within += r->verdict == Verdict::verified;
+    return std::to_string(within) + " of " + std::to_string(results.size()) + " layers <= n";
+  });
+  exact_row("sign changes, tight construction", kSignTight, [](const std::vector<const CheckResult*>& results) {
+    std::size_t tight = 0;
+    std::string ns;
+    for (const CheckResult* r : results) {
+      tight += r->verdict == Verdict::verified;
+      ns += (ns.empty() ? "" : ", ") + std::to_string(r->data.value("n", std::size_t{0}));
     }
-    t.rows.push_back(row);
-  }
+    return std::to_string(tight) + " of " + std::to_string(results.size()) + " reach n (n in {" + ns + "})";
+  });
   t.provenance = provenance(report, semantics);
   return t;
 }

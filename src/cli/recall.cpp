@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
 #include "models/rounding_semantics.hpp"
@@ -82,21 +83,13 @@ int run_recall_command(const RecallOptions& opt) {
   const tasks::RecallStream stream = make_stream(opt);
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
   const auto precisions = arith::parse_precision_list(opt.precisions);
-  std::vector<Row> rows;
-  for (const arith::Precision& prec : precisions) {
-    rows.push_back(arith::with_arithmetic(prec, [&](const auto& ar) -> Row {
-      using A = std::decay_t<decltype(ar)>;
-      Row r;
-      r.precision = prec.name;
-      if constexpr (!arith::PointArithmetic<A>) {
-        r.applicable = false;
-      } else {
-        r.outcome = tasks::run_recall(ar, rule, stream, opt.decoded, sem, &r.cost);
-        r.verdict = r.outcome.correct ? passing_verdict(A::is_exact) : Verdict::fails;
-      }
-      return r;
-    }));
-  }
+  const std::vector<Row> rows = rows_per_point_arithmetic<Row>(precisions, [&](const auto& ar) {
+    using A = std::decay_t<decltype(ar)>;
+    Row r;
+    r.outcome = tasks::run_recall(ar, rule, stream, opt.decoded, sem, &r.cost);
+    r.verdict = r.outcome.correct ? passing_verdict(A::is_exact) : Verdict::fails;
+    return r;
+  });
   bool all_right = true, any_applicable = false;
   for (const Row& r : rows) {
     any_applicable = any_applicable || r.applicable;

@@ -25,6 +25,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
 #include "models/rounding_semantics.hpp"
@@ -104,35 +105,26 @@ int run_track(const TrackOptions& opt) {
   const std::vector<std::size_t> input = make_input(opt);
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
   const auto precisions = arith::parse_precision_list(opt.precisions);
-  std::vector<Row> rows;
-  for (const arith::Precision& prec : precisions) {
-    rows.push_back(arith::with_arithmetic(prec, [&](const auto& ar) -> Row {
-      using A = std::decay_t<decltype(ar)>;
-      Row r;
-      r.precision = prec.name;
-      if constexpr (!arith::PointArithmetic<A>) {
-        r.applicable = false;
-        return r;
-      } else {
-        const auto rnn = models::to_arithmetic(ar, layer.rnn, sem);
-        const auto readout = tasks::to_arithmetic(ar, layer.readout, sem);
-        std::vector<typename A::value_type> h = rnn.h0;
-        std::size_t count = 0;
-        r.cost.hold(rnn.state);
-        for (std::size_t t = 0; t < input.size() && !r.first_wrong; ++t) {
-          models::rnn_step(ar, rnn, input[t], h, sem, &r.cost);
-          count += input[t];
-          if (tasks::read_class(ar, readout, h, sem) != count % layer.modulus) r.first_wrong = t + 1;
-        }
-        r.automaton = tasks::certify_count_mod(ar, rnn, readout, layer.modulus, kStateCap, sem);
-        if (opt.model == "positive") r.fixed_point = tasks::constant_input_fixed_point(ar, rnn, 1, A::is_exact ? kExactFixedPointCap : kFixedPointCap, sem);
-        if (r.first_wrong) r.verdict = Verdict::fails;
-        else if (r.automaton.closed && !r.automaton.witness) r.verdict = Verdict::verified_all_lengths;
-        else r.verdict = passing_verdict(A::is_exact);
-        return r;
-      }
-    }));
-  }
+  const std::vector<Row> rows = rows_per_point_arithmetic<Row>(precisions, [&](const auto& ar) {
+    using A = std::decay_t<decltype(ar)>;
+    Row r;
+    const auto rnn = models::to_arithmetic(ar, layer.rnn, sem);
+    const auto readout = tasks::to_arithmetic(ar, layer.readout, sem);
+    std::vector<typename A::value_type> h = rnn.h0;
+    std::size_t count = 0;
+    r.cost.hold(rnn.state);
+    for (std::size_t t = 0; t < input.size() && !r.first_wrong; ++t) {
+      models::rnn_step(ar, rnn, input[t], h, sem, &r.cost);
+      count += input[t];
+      if (tasks::read_class(ar, readout, h, sem) != count % layer.modulus) r.first_wrong = t + 1;
+    }
+    r.automaton = tasks::certify_count_mod(ar, rnn, readout, layer.modulus, kStateCap, sem);
+    if (opt.model == "positive") r.fixed_point = tasks::constant_input_fixed_point(ar, rnn, 1, A::is_exact ? kExactFixedPointCap : kFixedPointCap, sem);
+    if (r.first_wrong) r.verdict = Verdict::fails;
+    else if (r.automaton.closed && !r.automaton.witness) r.verdict = Verdict::verified_all_lengths;
+    else r.verdict = passing_verdict(A::is_exact);
+    return r;
+  });
   // Intervals are listed as not applicable and do not decide the exit code; a list of intervals
   // only decides nothing and exits 1.
   bool all_right = true, any_applicable = false;
