@@ -15,6 +15,9 @@
 //   Segsum::cumsum    exp(cs_i − cs_j) with cs the running sum of log a within the chunk
 //                     (cs_s = 0, cs_i = cs_(i−1) + log a_i), as the fused kernels do; this needs
 //                     exp and log (no `exact`: use intervals for a certified reference).
+//                     When the layer gives log a_t itself (Mamba-2 parametrizes a_t = exp(Δ_t A)
+//                     and the kernels sum Δ_t A), pass those as `log_decays`: cs then sums them
+//                     and no log is taken.
 // In exact arithmetic, products mode equals the recurrence for every Q (the semiseparable
 // identity); the tool checks that by running both, not by algebra.
 //
@@ -53,12 +56,12 @@ template <arith::Arithmetic A>
 class ChunkDecays {
  public:
   using V = typename A::value_type;
-  ChunkDecays(const A& ar, const ScanParams<V>& p, std::size_t begin, std::size_t end, Segsum mode)
+  ChunkDecays(const A& ar, const ScanParams<V>& p, std::span<const V> log_decays, std::size_t begin, std::size_t end, Segsum mode)
       : ar_(ar), p_(p), begin_(begin), end_(end), mode_(mode) {
     if (mode == Segsum::cumsum) {
       if constexpr (arith::TranscendentalArithmetic<A>) {
         cs_.push_back(ar.from_int(0));  // cs_s
-        for (std::size_t i = begin; i < end; ++i) cs_.push_back(cs_.back() + ar.log(p.a[i]));
+        for (std::size_t i = begin; i < end; ++i) cs_.push_back(cs_.back() + (log_decays.empty() ? ar.log(p.a[i]) : log_decays[i]));
       } else {
         no_transcendental(ar, "the cumsum segment sum (exp and log of the decays)");
       }
@@ -95,23 +98,26 @@ class ChunkDecays {
 
 }  // namespace detail
 
-// y_1..y_N by the chunked algorithm with chunk size `chunk` >= 1.
+// y_1..y_N by the chunked algorithm with chunk size `chunk` >= 1. `log_decays`: empty, or log a_t
+// for every position as the layer gives it (cumsum mode sums them instead of taking log a_t).
 template <arith::Arithmetic A>
 std::vector<typename A::value_type> chunked_scan(const A& ar, const ScanParams<typename A::value_type>& p, std::span<const typename A::value_type> u,
                                                  std::size_t chunk, Segsum mode, const RoundingSemantics& sem, Counters* counters = nullptr,
-                                                 ChunkedFault fault = ChunkedFault::none) {
+                                                 ChunkedFault fault = ChunkedFault::none, std::span<const typename A::value_type> log_decays = {}) {
   using V = typename A::value_type;
   p.check_shapes();
   if (p.decay_kind != DecayKind::scalar) throw UsageError("the chunked algorithm (SSD) needs scalar decays (one a_t per position)");
   if (chunk == 0) throw UsageError("the chunk size Q must be at least 1");
   if (u.size() != p.length) throw UsageError("input length " + std::to_string(u.size()) + " != N = " + std::to_string(p.length));
+  if (!log_decays.empty() && log_decays.size() != p.length)
+    throw UsageError(std::to_string(log_decays.size()) + " log decays for N = " + std::to_string(p.length));
   const std::size_t n = p.state, N = p.length;
   std::vector<V> h(n, ar.from_int(0)), y;
   y.reserve(N);
   for (std::size_t begin = 0; begin < N; begin += chunk) {
     const std::size_t end = std::min(N, begin + chunk), q = end - begin;
     if (counters) counters->hold(n + q);
-    const detail::ChunkDecays<A> decays(ar, p, begin, end, mode);
+    const detail::ChunkDecays<A> decays(ar, p, log_decays, begin, end, mode);
     // intra: for each j ascending, its term for every i >= j, so each y_i receives its terms in
     // ascending j; the first (j = begin) starts every accumulator. The same pass keeps
     // L(end − 1, j), which the state needs (L(end − 1, end − 1) = 1).

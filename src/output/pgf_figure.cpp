@@ -1,5 +1,6 @@
 #include "output/pgf_figure.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -60,7 +61,10 @@ std::string PgfFigure::render_tex(const std::string& csv_path) const {
     out += render_panel_body(panels.front(), csv_path);
     out += "\\end{axis}\n";
   } else {
-    out += "\\begin{groupplot}[group style={group size=" + std::to_string(panels.size()) + " by 1, horizontal sep=1.4cm}]\n";
+    const std::size_t columns = panels_per_row == 0 ? panels.size() : std::min(panels_per_row, panels.size());
+    const std::size_t rows = (panels.size() + columns - 1) / columns;
+    out += "\\begin{groupplot}[group style={group size=" + std::to_string(columns) + " by " + std::to_string(rows) +
+           ", horizontal sep=1.4cm" + (rows > 1 ? ", vertical sep=1.9cm" : "") + "}]\n";
     for (const PgfPanel& panel : panels) {
       out += "\\nextgroupplot[" + join(panel.axis_options, ",\n  ") + "]\n";
       out += render_panel_body(panel, csv_path);

@@ -45,6 +45,7 @@ struct PgfFigure {
   std::string provenance;
   CsvData data;
   std::vector<PgfPanel> panels;  // more than one: a group plot, side by side
+  std::size_t panels_per_row = 0;  // 0: all panels in one row; else rows of this many
 
   // The figure environment, reading its points from `csv_path` (relative to the document).
   // Needs \usepackage{pgfplots} and \usepgfplotslibrary{groupplots}.

@@ -16,7 +16,7 @@ cd "$work"
 args=(report --pdf --jobs 2 --quiet --results out --tables tables --out report)
 
 "$exe" "${args[@]}" > stdout.txt 2> stderr.txt || { echo "report failed:"; tail -5 stderr.txt; exit 1; }
-grep -E "^report: wrote report/report.tex \(9 sections, 7 figures, [0-9]+ files\)$" stdout.txt
+grep -E "^report: wrote report/report.tex \(9 sections, 8 figures, [0-9]+ files\)$" stdout.txt
 grep -E "^report: wrote report/report.pdf$" stdout.txt
 
 pages=$(pdfinfo report/report.pdf | awk '/^Pages:/ {print $2}')
