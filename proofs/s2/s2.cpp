@@ -228,9 +228,11 @@ CheckResult rounding_row_in(const Inner& inner, const RoundingInstance& s, Famil
                             : models::chunked_scan(ar, p, std::span<const V>(u), chunk, family == Family::products ? models::Segsum::products : models::Segsum::cumsum,
                                                    sem, &cost, fault, std::span<const V>(log_a));
   const Reference& ref = reference.get();
-  double max_deviation = 0, max_bound = 0, max_output = 0;
-  for (std::size_t t = 0; t < ref.lower.size(); ++t)
+  double max_deviation = 0, max_bound = 0, max_output = 0, reference_width = 0;
+  for (std::size_t t = 0; t < ref.lower.size(); ++t) {
     max_output = std::max({max_output, arith::bound::magnitude_up(ref.lower[t]), arith::bound::magnitude_up(ref.upper[t])});
+    reference_width = std::max(reference_width, arith::bound::magnitude_up(Rational(ref.upper[t] - ref.lower[t])));
+  }
   std::size_t worst = 0;
   std::optional<std::size_t> first_violation;
   std::string violation;
@@ -256,6 +258,7 @@ CheckResult rounding_row_in(const Inner& inner, const RoundingInstance& s, Famil
                          {"max_deviation", max_deviation},
                          {"max_bound", max_bound},
                          {"max_output", max_output},
+                         {"reference_width", reference_width},
                          {"worst_output", worst + 1},
                          {"first_violation", first_violation ? nlohmann::json(*first_violation + 1) : nlohmann::json(nullptr)},
                          {"mul_adds", cost.mul_adds}};

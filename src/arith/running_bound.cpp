@@ -3,23 +3,34 @@
 
 #include <mpfr.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "arith/scoped_mpfr.hpp"
 
 namespace freelunch::arith {
 
+namespace {
+
+// 2^e, or the smallest positive double when 2^e is below it (fp64's η/2 = 2^-1075 would round to
+// 0 and leave underflow to zero uncovered): never below the true value.
+double pow2_up(int e) { return std::max(std::ldexp(1.0, e), std::numeric_limits<double>::denorm_min()); }
+
+}  // namespace
+
 RoundingUnit rounding_unit(const SoftFloatArith& ar) {
   const FpFormat& f = ar.format();
-  return {std::ldexp(1.0, -f.precision()), std::ldexp(1.0, f.emin_subnormal() - 1)};
+  return {pow2_up(-f.precision()), pow2_up(f.emin_subnormal() - 1)};
 }
 
 RoundingUnit rounding_unit(const MpfrArith& ar) {
   if (ar.format()) {
     const FpFormat& f = *ar.format();
-    return {std::ldexp(1.0, -f.precision()), std::ldexp(1.0, f.emin_subnormal() - 1)};
+    return {pow2_up(-f.precision()), pow2_up(f.emin_subnormal() - 1)};
   }
-  // The wide exponent range cannot underflow in these models without raising the flag; 2^-p
-  // below 2^-1074 rounds up to the smallest subnormal, still an upper bound.
-  return {bound::up(std::ldexp(1.0, -static_cast<int>(ar.precision()))), 0};
+  // MPFR's wide exponent range underflows below 2^-1073741823: an error far below the smallest
+  // double, which therefore bounds it.
+  return {pow2_up(-static_cast<int>(ar.precision())), std::numeric_limits<double>::denorm_min()};
 }
 
 namespace bound {

@@ -7,12 +7,14 @@
 //
 // The rounding model of the inner arithmetic (RoundingUnit): one operation rounded to nearest
 // satisfies |fl(w) − w| <= u |fl(w)| + η/2 whatever w is (u = 2^-p; η the smallest positive
-// subnormal, 0 where the exponent range cannot underflow), because fl(w) lies in w's binade.
+// subnormal; both rounded up to a double, so MPFR's wide range gets the smallest double), because
+// fl(w) lies in w's binade.
 // Each operation then propagates the operands' bounds exactly as calculus says and adds its
 // own rounding (x̂, ŷ are the computed operands, Ex, Ey their bounds, z its computed result):
 //   x ± y      Ex + Ey                                     + u |z| + η/2
 //   x · y      |x̂| Ey + |ŷ| Ex + Ex Ey                     + u |z| + η/2
-//   x / y      (|x̂| Ey + |ŷ| Ex) / (|ŷ| (|ŷ| − Ey))        + u |z| + η/2   (infinite if |ŷ| <= Ey)
+//   x / y      (|x̂| Ey + |ŷ| Ex) / (|ŷ| (|ŷ| − Ey))        + u |z| + η/2   (infinite if |ŷ| <= Ey,
+//                                                                          unless x̂ = 0 exactly)
 //   exp x      exp(x̂ + Ex) Ex                              + u |z| + η/2
 //   log x      Ex / (x̂ − Ex)                               + u |z| + η/2   (infinite if x̂ <= Ex)
 //   −x, |x|    Ex;   max(x, y): max(Ex, Ey)
@@ -47,7 +49,7 @@ struct RoundingUnit {
 };
 
 RoundingUnit rounding_unit(const SoftFloatArith& ar);
-RoundingUnit rounding_unit(const MpfrArith& ar);  // MPFR's own range: η = 0 (underflow raises a flag)
+RoundingUnit rounding_unit(const MpfrArith& ar);  // MPFR's own range: η/2 = the smallest double
 
 namespace bound {
 
