@@ -7,7 +7,11 @@
 
 #include "arith/errors.hpp"
 #include "cli/check_runner.hpp"
+#include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
+#include "core/cancel.hpp"
+#include "core/version.hpp"
 
 namespace freelunch::cli {
 
@@ -33,12 +37,65 @@ int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
   }
 }
 
+void add_subcommands(CLI::App& app, int& exit_code) {
+  app.set_version_flag("--version", std::string("freelunch ") + kToolVersion);
+  app.require_subcommand(1);
+  setup_list(app);
+  setup_precisions(app);
+  setup_check(app, exit_code);
+  setup_copy(app, exit_code);
+  setup_cot(app, exit_code);
+  setup_eval(app, exit_code);
+  setup_report(app, exit_code);
+  setup_track(app, exit_code);
+  setup_recall(app, exit_code);
+  setup_ssd(app, exit_code);
+}
+
+CapturedRun run_captured(const std::vector<std::string>& args, std::optional<std::string> stdin_text) {
+  CLI::App app("freelunch: a proof checker for the theory of Mamba and linear attention", "freelunch");
+  int exit_code = 0;
+  add_subcommands(app, exit_code);
+  CapturedRun out;
+  JsonCapture capture(std::move(stdin_text));
+  // CLI11 parses a reversed vector (it pops from the back).
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+    out.exit_code = exit_code;
+  } catch (const CLI::CallForHelp&) {
+    out.error = CapturedRun::Error::usage;
+    out.message = "--help is for the command line; see docs/python.md";
+  } catch (const CLI::CallForAllHelp&) {
+    out.error = CapturedRun::Error::usage;
+    out.message = "--help-all is for the command line; see docs/python.md";
+  } catch (const CLI::CallForVersion&) {
+    out.json = nlohmann::json{{"tool", kToolVersion}}.dump() + "\n";
+  } catch (const CLI::ParseError& e) {
+    out.error = CapturedRun::Error::usage;
+    out.message = e.what();
+  } catch (const UsageError& e) {
+    out.error = CapturedRun::Error::usage;
+    out.message = e.what();
+  } catch (const Cancelled&) {
+    out.error = CapturedRun::Error::cancelled;
+    out.message = "cancelled";
+  } catch (const std::exception& e) {
+    out.error = CapturedRun::Error::internal;
+    out.message = e.what();
+  }
+  if (out.error != CapturedRun::Error::none) out.exit_code = out.error == CapturedRun::Error::usage ? 2 : 3;
+  if (out.json.empty()) out.json = capture.text();
+  return out;
+}
+
 int run_single_proof(const char* id, int argc, char** argv) {
   const ProofEntry& entry = find_proof(id);
   CLI::App app(entry.title, "proof_" + entry.id);
   CheckOptions opt;
   opt.ids = {entry.id};
   add_check_options(app, opt, false);
+  add_check_json_flag(app, opt);
   int exit_code = 0;
   app.callback([&] { exit_code = run_check(opt); });
   return run_app(app, argc, argv, exit_code);

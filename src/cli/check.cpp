@@ -13,6 +13,7 @@ void setup_check(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<CheckOptions>();
   CLI::App* sub = app.add_subcommand("check", "Run proofs on a grid of instances and write results and tables");
   add_check_options(*sub, *opt, true);
+  add_check_json_flag(*sub, *opt);
   sub->callback([opt, &exit_code] { exit_code = run_check(*opt); });
 }
 

@@ -8,6 +8,7 @@
 
 #include "arith/errors.hpp"
 #include "arith/mpfr_guard.hpp"
+#include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
 #include "core/parallel.hpp"
 #include "core/result_store.hpp"
@@ -70,6 +71,11 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store (.store in the " + results_flag + " directory)");
 }
 
+void add_check_json_flag(CLI::App& app, CheckOptions& opt) {
+  app.add_flag("--json", opt.json,
+               "Print one JSON object (every record of the JSON lines, per theorem) instead of the text; files are written as ever");
+}
+
 namespace {
 
 ProofOptions base_options(const CheckOptions& opt) {
@@ -119,20 +125,22 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     if (entry->tables) run.tables = entry->tables(report, po.precisions);
     if (entry->figures) run.figures = entry->figures(report);
 
-    std::printf("%s %s: %s\n", entry->id.c_str(), numbering(*entry, true).c_str(), entry->claim.c_str());
-    std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
-                static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
-    std::fputs(output::terminal_summary(report).c_str(), stdout);
-    for (const NamedTable& t : run.tables)
-      if (t.table.on_terminal) std::printf("\n%s\n", t.table.render_text().c_str());
     const bool this_failed = report.any_failure();
-    std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds (verified where exact or certified, numerically elsewhere) on " + report.scope).c_str());
+    if (!opt.json) {
+      std::printf("%s %s: %s\n", entry->id.c_str(), numbering(*entry, true).c_str(), entry->claim.c_str());
+      std::printf("  grid %s (%s), seed %llu, rounding %s\n", report.grid.c_str(), report.scope.c_str(),
+                  static_cast<unsigned long long>(report.seed), base.semantics.to_string().c_str());
+      std::fputs(output::terminal_summary(report).c_str(), stdout);
+      for (const NamedTable& t : run.tables)
+        if (t.table.on_terminal) std::printf("\n%s\n", t.table.render_text().c_str());
+      std::printf("  => %s\n", this_failed ? "FAILS (first failure above)" : ("every check holds (verified where exact or certified, numerically elsewhere) on " + report.scope).c_str());
+    }
 
     const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
     output::write_file_atomically(jsonl, report.to_json_lines());
     for (const NamedTable& t : run.tables)
       output::write_file_atomically((std::filesystem::path(opt.tables_dir) / t.file).string(), t.table.render());
-    std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), run.tables.size(), opt.tables_dir.c_str());
+    if (!opt.json) std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), run.tables.size(), opt.tables_dir.c_str());
     outcome.failed = outcome.failed || this_failed;
     run.report = std::move(report);
     outcome.runs.push_back(std::move(run));
@@ -146,13 +154,14 @@ bool run_falsifiers(const CheckOptions& opt) {
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
   bool all_rejected = true;
   std::size_t total = 0, rejected = 0;
+  nlohmann::json records = nlohmann::json::array(), unfalsified = nlohmann::json::array();
   for (const ProofEntry* entry : proofs) {
     ProofOptions po = base;
     po.precisions = opt.precisions_given ? user_precisions : arith::parse_precision_list(entry->default_precisions);
     const std::vector<Falsifier> falsifiers = entry->falsifiers ? entry->falsifiers(po) : std::vector<Falsifier>{};
     const std::string numbering = cli::numbering(*entry, false);
-    std::printf("%s %s: %zu falsifiers for %zu checks\n", entry->id.c_str(), numbering.c_str(), falsifiers.size(),
-                entry->checks.size());
+    if (!opt.json)
+      std::printf("%s %s: %zu falsifiers for %zu checks\n", entry->id.c_str(), numbering.c_str(), falsifiers.size(), entry->checks.size());
     const auto results = parallel_map<FalsifierResult>(
         falsifiers.size(), po.jobs, [&](std::size_t i) { return run_falsifier(entry->id, falsifiers[i]); },
         [&](std::size_t done) {
@@ -161,25 +170,47 @@ bool run_falsifiers(const CheckOptions& opt) {
         });
     std::string jsonl;
     for (const FalsifierResult& r : results) {
-      std::printf("  %s\n", r.line().c_str());
+      if (!opt.json) std::printf("  %s\n", r.line().c_str());
       jsonl += r.to_json().dump() + "\n";
+      records.push_back(r.to_json());
       ++total;
       if (r.rejected) ++rejected;
       all_rejected = all_rejected && r.rejected;
     }
     for (const std::string& check : checks_without_falsifier(entry->checks, falsifiers)) {
-      std::printf("  NO FALSIFIER  %s | %s\n", entry->id.c_str(), check.c_str());
+      if (!opt.json) std::printf("  NO FALSIFIER  %s | %s\n", entry->id.c_str(), check.c_str());
+      unfalsified.push_back({{"proof", entry->id}, {"check", check}});
       all_rejected = false;
     }
     output::write_file_atomically((std::filesystem::path(opt.out_dir) / (entry->id + ".falsify.jsonl")).string(), jsonl);
   }
-  std::printf("=> %zu of %zu falsifiers rejected%s\n", rejected, total, all_rejected ? "; every check can fail" : "; SOME CHECK CANNOT FAIL (above)");
+  if (opt.json)
+    emit_json({{"falsifiers", records}, {"checks_without_falsifier", unfalsified}, {"rejected", rejected}, {"total", total},
+               {"all_rejected", all_rejected}, {"tool", kToolVersion}});
+  else
+    std::printf("=> %zu of %zu falsifiers rejected%s\n", rejected, total, all_rejected ? "; every check can fail" : "; SOME CHECK CANNOT FAIL (above)");
   return all_rejected;
 }
 
 int run_check(const CheckOptions& opt) {
   if (opt.falsify) return run_falsifiers(opt) ? 0 : 1;
-  return run_proofs(opt).failed ? 1 : 0;
+  const CheckOutcome outcome = run_proofs(opt);
+  if (opt.json) {
+    // The records exactly as OUT/<id>.jsonl holds them, per theorem.
+    nlohmann::json proofs = nlohmann::json::array();
+    for (const ProofRun& run : outcome.runs) {
+      nlohmann::json records = nlohmann::json::array();
+      const std::string lines = run.report.to_json_lines();
+      for (std::size_t start = 0, end; start < lines.size(); start = end + 1) {
+        end = lines.find('\n', start);
+        records.push_back(nlohmann::json::parse(lines.substr(start, end - start)));
+      }
+      proofs.push_back({{"id", run.report.id}, {"claim", run.report.claim}, {"grid", run.report.grid}, {"scope", run.report.scope},
+                        {"seed", run.report.seed}, {"holds", !run.report.any_failure()}, {"records", records}});
+    }
+    emit_json({{"proofs", proofs}, {"holds", !outcome.failed}, {"tool", kToolVersion}});
+  }
+  return outcome.failed ? 1 : 0;
 }
 
 }  // namespace freelunch::cli

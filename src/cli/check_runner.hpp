@@ -29,11 +29,14 @@ struct CheckOptions {
   bool quiet = false;
   bool fresh = false;  // recompute instead of reusing the results store
   bool falsify = false;  // run the falsifiers instead of the checks
+  bool json = false;     // one JSON object on stdout instead of the text (files are written as ever)
 };
 
 // Binds the options shared by `check`, `report` and the proof executables. `results_flag` names
 // the option of CheckOptions::out_dir (`report` keeps --out for the report's own directory).
 void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const std::string& results_flag = "--out");
+// --json, for `check` and the proof executables (not `report`, whose output is the report).
+void add_check_json_flag(CLI::App& app, CheckOptions& opt);
 
 // One proof's run: its results, and the tables and figures its module built from them.
 struct ProofRun {

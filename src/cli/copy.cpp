@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
@@ -100,7 +101,7 @@ int run_copy(const CopyOptions& opt) {
                                 {"first_failure", r.outcome.first_failure ? nlohmann::json(*r.outcome.first_failure) : nlohmann::json(nullptr)},
                                 {"first_failure_step", r.first_failure_step ? nlohmann::json(*r.first_failure_step) : nlohmann::json(nullptr)},
                                 {"detail", r.outcome.describe()}});
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     std::printf("copy: %s, state n = %zu, decay %s, %s split, values %s, decoded; rounding %s\n", schedule.name.c_str(), layer.state(),
                 decay.str().c_str(), tasks::to_string(split).c_str(), values.name().c_str(), sem.to_string().c_str());

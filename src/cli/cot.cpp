@@ -26,6 +26,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
 #include "core/version.hpp"
 #include "dp/generate.hpp"
@@ -215,7 +216,7 @@ int run_cot(const CotCliOptions& opt) {
                                 {"max_readout_error", o.max_readout_error.str()},
                                 {"counters", counters},
                                 {"tool", kToolVersion}};
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     const dp::Stream stream = dp::Stream::for_problem(problem, input.size());
     std::printf("problem   %s: %s\n", problem.name().c_str(), problem.rule().c_str());

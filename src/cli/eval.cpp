@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
 #include "core/version.hpp"
 #include "io/layer_eval.hpp"
@@ -150,7 +151,7 @@ int run_eval(const EvalOptions& opt) {
   const std::string cap_source = cap_given ? "--max-memory" : io::available_memory() ? "MemAvailable" : "the fallback cap";
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
   const std::string default_precisions = "exact,fp32,bf16,fp16";
-  io::LayerSpec spec = io::read_layer_file(opt.file, cap);
+  io::LayerSpec spec = read_layer_argument(opt.file, cap);
   if (!opt.schedule.empty()) spec.schedule = io::parse_schedule(opt.schedule, spec.length());
   const auto precisions = arith::parse_precision_list(opt.precisions.empty() ? (spec.needs_exp() ? "fp32,bf16,fp16" : default_precisions) : opt.precisions);
   for (const arith::Precision& p : precisions)
@@ -262,7 +263,7 @@ int run_eval(const EvalOptions& opt) {
                                 {"rank_profile", ranks},
                                 {"schedule_holds", spec.schedule ? nlohmann::json(holds) : nlohmann::json(nullptr)},
                                 {"tool", kToolVersion}};
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     std::vector<std::string> input;
     for (const Rational& q : spec.input) input.push_back(exact_or_decimal(q));
@@ -325,7 +326,7 @@ int run_eval(const EvalOptions& opt) {
 void setup_eval(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<EvalOptions>();
   CLI::App* sub = app.add_subcommand("eval", "Evaluate a layer of one's own from JSON per arithmetic: outputs, deviation, copy schedule, rank profile");
-  sub->add_option("file", opt->file, "The layer file (docs/layer-json.md)")->required();
+  sub->add_option("file", opt->file, "The layer file (docs/layer-json.md), or - for standard input")->required();
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics (default exact,fp32,bf16,fp16; without exact for layers that need exp)");
   sub->add_option("--schedule", opt->schedule, "Copy schedule: full, reverse, shift:K, distance or I:P,I:P,... (overrides the file's)");
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");

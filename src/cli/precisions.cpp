@@ -1,14 +1,18 @@
-// `freelunch precisions`: every named arithmetic with its significand bits, exponent range,
-// largest finite value and smallest subnormal.
+// `freelunch precisions [NAME...] [--json]`: every named arithmetic (or the ones named, parsed as
+// --precision parses them) with its significand bits, exponent range, largest finite value and
+// smallest subnormal.
 #include <mpfr.h>
 
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "arith/scoped_mpfr.hpp"
 #include "core/deviation.hpp"
 
@@ -56,22 +60,44 @@ Row describe(const arith::Precision& p) {
       p.spec);
 }
 
-void run_precisions() {
+nlohmann::json row_json(const arith::Precision& p) {
+  const Row r = describe(p);
+  return {{"name", p.name},          {"significand_bits", r.bits},        {"exponent_range", r.exponents},
+          {"max_finite", r.max_finite}, {"smallest_subnormal", r.min_subnormal}, {"notes", r.note}};
+}
+
+void run_precisions(const std::vector<std::string>& names, bool json) {
+  std::vector<arith::Precision> list;
+  if (names.empty()) list = arith::named_precisions();
+  for (const std::string& name : names) list.push_back(arith::parse_precision(name));
+  if (json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const arith::Precision& p : list) rows.push_back(row_json(p));
+    emit_json({{"precisions", rows}, {"forms", arith::precision_forms()}});
+    return;
+  }
   std::printf("%-12s %-18s %-22s %-14s %-22s %s\n", "name", "significand bits", "exponent range", "max finite",
               "smallest subnormal", "notes");
-  for (const arith::Precision& p : arith::named_precisions()) {
+  for (const arith::Precision& p : list) {
     const Row r = describe(p);
     std::printf("%-12s %-18s %-22s %-14s %-22s %s\n", p.name.c_str(), r.bits.c_str(), r.exponents.c_str(),
                 r.max_finite.c_str(), r.min_subnormal.c_str(), r.note.c_str());
   }
-  std::printf("\nAlso: %s\n", arith::precision_forms().c_str());
+  if (names.empty()) std::printf("\nAlso: %s\n", arith::precision_forms().c_str());
 }
 
 }  // namespace
 
 void setup_precisions(CLI::App& app) {
+  struct Options {
+    std::vector<std::string> names;
+    bool json = false;
+  };
+  auto opt = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("precisions", "Every arithmetic with significand bits, exponent range, extremes");
-  sub->callback(run_precisions);
+  sub->add_option("names", opt->names, "Describe only these (e.g. fp16 mpfr113 fix16.16); an unknown name is an error");
+  sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
+  sub->callback([opt] { run_precisions(opt->names, opt->json); });
 }
 
 }  // namespace freelunch::cli

@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
@@ -118,7 +119,7 @@ int run_recall_command(const RecallOptions& opt) {
       }
       out["results"].push_back(row);
     }
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     std::printf("recall: %s rule, d = %zu, m = %zu keys, W = %zu writes (seed %llu), %s answers; rounding %s\n", models::to_string(rule).c_str(),
                 stream.d, stream.queries.size(), writes, static_cast<unsigned long long>(opt.seed), opt.decoded ? "decoded" : "exact",

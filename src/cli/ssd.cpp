@@ -26,6 +26,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "core/version.hpp"
 #include "io/layer_json.hpp"
 #include "io/memory.hpp"
@@ -150,7 +151,7 @@ int run_ssd(const SsdOptions& opt) {
   const std::vector<std::size_t> chunks = parse_chunks(opt.chunks);
   if (opt.segsum != "products" && opt.segsum != "cumsum") throw UsageError("--segsum: '" + opt.segsum + "'; valid: products, cumsum");
   const models::Segsum mode = opt.segsum == "products" ? models::Segsum::products : models::Segsum::cumsum;
-  const io::LayerSpec spec = io::read_layer_file(opt.file, io::default_memory_cap());
+  const io::LayerSpec spec = read_layer_argument(opt.file, io::default_memory_cap());
   if (spec.kind() != io::LayerKind::scan) throw UsageError(opt.file + ": a " + io::to_string(spec.kind()) + " layer; ssd needs a \"scan\" layer");
   const auto& params = std::get<models::ScanParams<Rational>>(spec.layer);
   if (params.decay_kind != models::DecayKind::scalar)
@@ -206,7 +207,7 @@ int run_ssd(const SsdOptions& opt) {
       }
       out["results"].push_back(row);
     }
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     std::printf("ssd: %s, segsum %s; rounding %s\n", spec.describe().c_str(), opt.segsum.c_str(), sem.to_string().c_str());
     std::printf("  deviation: largest |y - y*| against the exact recurrence; \"= rec\": chunked equals the recurrence in that arithmetic\n");
@@ -239,7 +240,7 @@ int run_ssd(const SsdOptions& opt) {
 void setup_ssd(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<SsdOptions>();
   CLI::App* sub = app.add_subcommand("ssd", "Mamba-2's chunked algorithm (S2) against the recurrence on a scan layer, per arithmetic and chunk size");
-  sub->add_option("layer", opt->file, "A scan layer with scalar decays (docs/layer-json.md)")->required();
+  sub->add_option("layer", opt->file, "A scan layer with scalar decays (docs/layer-json.md), or - for standard input")->required();
   sub->add_option("--chunk", opt->chunks, "Chunk sizes Q, comma-separated")->required();
   sub->add_option("--segsum", opt->segsum, "How L(i, j) is formed: products or cumsum")->capture_default_str();
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();

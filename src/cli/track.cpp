@@ -25,6 +25,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_sink.hpp"
 #include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
@@ -156,7 +157,7 @@ int run_track(const TrackOptions& opt) {
                                 {"mul_adds", r.cost.mul_adds},
                                 {"state_numbers", r.cost.peak_state_numbers}});
     }
-    std::printf("%s\n", out.dump().c_str());
+    emit_json(out);
   } else {
     std::printf("track: %s, %s, input %s of length %zu; rounding %s\n", opt.task.c_str(), layer.name.c_str(),
                 opt.random ? ("random (seed " + std::to_string(opt.seed) + ")").c_str() : "1^T", input.size(), sem.to_string().c_str());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "arith/mpfr_guard.hpp"
+#include "core/cancel.hpp"
 
 namespace freelunch {
 
@@ -28,6 +29,7 @@ std::vector<R> parallel_map(std::size_t count, unsigned jobs, const std::functio
     for (std::size_t k = taken++; k < count; k = taken++) {
       const std::size_t i = count - 1 - k;
       try {
+        throw_if_cancelled();
         slots[i] = f(i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "arith/errors.hpp"
+#include "core/cancel.hpp"
 
 namespace freelunch::dp {
 
@@ -58,6 +59,7 @@ SlotPlan reuse_slots(const Problem& problem, const Stream& stream, std::size_t h
   for (std::size_t s = 0; s < slots; ++s) free_entries.insert(s);
   std::vector<long> alive_change(stream.length() + 1, 0);
   for (std::size_t t = 0; t < stream.length(); ++t) {
+    throw_if_cancelled();
     // An entry read for the last time at t - 1 or earlier is free at t.
     while (!taken.empty() && taken.top().first < t) {
       free_entries.insert(taken.top().second);

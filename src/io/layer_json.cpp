@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
@@ -484,28 +485,47 @@ LayerSpec parse_layer_json(const std::string& text, std::uint64_t memory_cap) {
   return spec;
 }
 
+namespace {
+
+// The parse tree against the cap: before reading a regular file, after reading anything else.
+void check_text_size(const std::string& name, std::uint64_t size, std::uint64_t memory_cap) {
+  const double tree = static_cast<double>(size) * static_cast<double>(kJsonBytesPerByte);
+  if (tree > static_cast<double>(memory_cap))
+    throw UsageError(name + ": the file has " + format_bytes(static_cast<double>(size)) + "; its parse tree needs about " + format_bytes(tree) +
+                     " (" + std::to_string(kJsonBytesPerByte) + " bytes per byte), above the memory cap " + format_bytes(static_cast<double>(memory_cap)));
+}
+
+LayerSpec parse_named(const std::string& text, const std::string& name, std::uint64_t memory_cap) {
+  try {
+    return parse_layer_json(text, memory_cap);
+  } catch (const UsageError& e) {
+    throw UsageError(name + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+LayerSpec read_layer_text(const std::string& text, const std::string& name, std::uint64_t memory_cap) {
+  check_text_size(name, text.size(), memory_cap);
+  return parse_named(text, name, memory_cap);
+}
+
 LayerSpec read_layer_file(const std::string& path, std::uint64_t memory_cap) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return read_layer_text(text.str(), "<stdin>", memory_cap);
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw UsageError("'" + path + "' is a directory, not a layer file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("cannot open the layer file '" + path + "'");
-  // The parse tree against the cap: before reading a regular file, after reading anything else.
-  auto check_size = [&](std::uint64_t size) {
-    const double tree = static_cast<double>(size) * static_cast<double>(kJsonBytesPerByte);
-    if (tree > static_cast<double>(memory_cap))
-      throw UsageError(path + ": the file has " + format_bytes(static_cast<double>(size)) + "; its parse tree needs about " + format_bytes(tree) +
-                       " (" + std::to_string(kJsonBytesPerByte) + " bytes per byte), above the memory cap " + format_bytes(static_cast<double>(memory_cap)));
-  };
   const bool regular = std::filesystem::is_regular_file(path, ec);
-  if (regular) check_size(std::filesystem::file_size(path, ec));
+  if (regular) check_text_size(path, std::filesystem::file_size(path, ec), memory_cap);
   std::ostringstream text;
   text << in.rdbuf();
-  if (!regular) check_size(text.str().size());
-  try {
-    return parse_layer_json(text.str(), memory_cap);
-  } catch (const UsageError& e) {
-    throw UsageError(path + ": " + e.what());
-  }
+  if (!regular) check_text_size(path, text.str().size(), memory_cap);
+  return parse_named(text.str(), path, memory_cap);
 }
 
 tasks::CopySchedule parse_schedule(const std::string& text, std::size_t length) {

@@ -70,7 +70,10 @@ LayerSpec parse_layer_json(const std::string& text, std::uint64_t memory_cap);
 // Reads and parses a file; errors are prefixed with the path. A file whose parse tree would need
 // more than `memory_cap` bytes (an estimate: kJsonBytesPerByte per byte of text) is refused
 // before it is parsed.
+// `-` reads standard input.
 LayerSpec read_layer_file(const std::string& path, std::uint64_t memory_cap);
+// The same for a text already in memory; `name` prefixes the errors ("<stdin>", "<dict>").
+LayerSpec read_layer_text(const std::string& text, const std::string& name, std::uint64_t memory_cap);
 inline constexpr std::uint64_t kJsonBytesPerByte = 16;
 
 // A copy schedule over N positions from its text form (the --schedule option and the string form

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/cancel.hpp"
 #include "linalg/flint_matrix.hpp"
 
 namespace freelunch::linalg {
@@ -61,7 +62,10 @@ long rank_fraction_free(const Matrix<Rational>& m) {
 std::vector<long> semiseparable_rank_profile(const Matrix<Rational>& m) {
   std::vector<long> profile;
   const std::size_t n = m.rows();
-  for (std::size_t r = 1; r < n; ++r) profile.push_back(rank(m.block(r, n, 0, r)));
+  for (std::size_t r = 1; r < n; ++r) {
+    throw_if_cancelled();
+    profile.push_back(rank(m.block(r, n, 0, r)));
+  }
   return profile;
 }
 

@@ -35,6 +35,7 @@
 
 #include "arith/arithmetic.hpp"
 #include "arith/errors.hpp"
+#include "core/cancel.hpp"
 #include "models/counters.hpp"
 #include "models/dot.hpp"
 #include "models/rounding_semantics.hpp"
@@ -115,6 +116,7 @@ std::vector<typename A::value_type> chunked_scan(const A& ar, const ScanParams<t
   std::vector<V> h(n, ar.from_int(0)), y;
   y.reserve(N);
   for (std::size_t begin = 0; begin < N; begin += chunk) {
+    throw_if_cancelled();
     const std::size_t end = std::min(N, begin + chunk), q = end - begin;
     if (counters) counters->hold(n + q);
     const detail::ChunkDecays<A> decays(ar, p, log_decays, begin, end, mode);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "arith/errors.hpp"
+#include "core/cancel.hpp"
 #include "linalg/matrix.hpp"
 #include "models/dot.hpp"
 
@@ -33,6 +34,7 @@ linalg::Matrix<typename A::value_type> linear_attention(const A& ar, const Linea
   linalg::Matrix<V> y(length, dv, ar.from_int(0));
   if (counters) counters->hold(n * dv);
   for (std::size_t t = 0; t < length; ++t) {
+    throw_if_cancelled();
     for (std::size_t s = 0; s < n; ++s)
       for (std::size_t c = 0; c < dv; ++c) {
         if (la.decay) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "models/selective_scan.hpp"
 #include "models/transcendental.hpp"
 
@@ -48,6 +49,7 @@ ScanParams<typename Ar::value_type> discretize(const Ar& ar, const MambaChannel<
       throw UsageError("Mamba channel shapes disagree with N = " + std::to_string(m.length) + ", n = " + std::to_string(m.state));
     ScanParams<V> p{m.length, m.state, DecayKind::per_state, {}, {}, m.C, m.D};
     for (std::size_t t = 0; t < m.length; ++t) {
+      throw_if_cancelled();
       const V dt = m.delta_is_preactivation ? softplus(ar, m.delta[t]) : m.delta[t];
       for (std::size_t s = 0; s < m.state; ++s) {
         const V delta_a = dt * m.A[s];

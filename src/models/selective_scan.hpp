@@ -18,6 +18,7 @@
 
 #include "arith/arithmetic.hpp"
 #include "arith/errors.hpp"
+#include "core/cancel.hpp"
 #include "models/counters.hpp"
 #include "models/dot.hpp"
 #include "models/rounding_semantics.hpp"
@@ -61,6 +62,7 @@ std::vector<typename A::value_type> selective_scan_generic(const A& ar, const Sc
   y.reserve(p.length);
   if (counters) counters->hold(n);
   for (std::size_t t = 0; t < p.length; ++t) {
+    throw_if_cancelled();
     for (std::size_t s = 0; s < n; ++s) {
       const V& ut = u[t];
       h[s] = dot(ar, 2, [&](std::size_t i) -> const V& { return i == 0 ? p.decay(t, s) : p.key(t, s); },

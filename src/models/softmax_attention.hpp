@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "linalg/matrix.hpp"
 #include "models/dot.hpp"
 #include "models/transcendental.hpp"
@@ -56,6 +57,7 @@ linalg::Matrix<typename A::value_type> softmax_attention(const A& ar, const Soft
   if (sa.k.rows() != length || sa.v.rows() != length || sa.k.cols() != sa.q.cols()) throw UsageError("softmax attention shapes disagree");
   linalg::Matrix<typename A::value_type> y(length, dv, ar.from_int(0));
   for (std::size_t i = 0; i < length; ++i) {
+    throw_if_cancelled();
     auto row = softmax_attention_row(ar, sa, i, sem, counters);
     for (std::size_t c = 0; c < dv; ++c) y(i, c) = std::move(row[c]);
   }

@@ -1,0 +1,32 @@
+#include "cli/output_sink.hpp"
+
+#include <cstdio>
+
+namespace freelunch::cli {
+namespace {
+thread_local JsonCapture* active_capture = nullptr;
+}  // namespace
+
+JsonCapture::JsonCapture(std::optional<std::string> stdin_text) : stdin_text_(std::move(stdin_text)), outer_(active_capture) {
+  active_capture = this;
+}
+
+JsonCapture::~JsonCapture() { active_capture = outer_; }
+
+void emit_json(const nlohmann::json& j) {
+  if (active_capture) {
+    active_capture->text_ += j.dump() + "\n";
+    return;
+  }
+  std::printf("%s\n", j.dump().c_str());
+}
+
+std::optional<std::string> captured_stdin() { return active_capture ? active_capture->stdin_text_ : std::nullopt; }
+
+io::LayerSpec read_layer_argument(const std::string& path, std::uint64_t memory_cap) {
+  if (path == "-")
+    if (const auto text = captured_stdin()) return io::read_layer_text(*text, "<stdin>", memory_cap);
+  return io::read_layer_file(path, memory_cap);
+}
+
+}  // namespace freelunch::cli
