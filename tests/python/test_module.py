@@ -27,7 +27,10 @@ def test_precisions_equal_the_cli(cli):
     assert {"exact", "fp32", "bf16", "fp16", "e4m3"} <= set(names)
 
 
-def test_parse_precision_describes_one_name():
+def test_parse_precision_describes_one_name(cli):
+    for name in ("fp16", "bf16", "e4m3", "mpfr113", "interval128", "fix16.16", "f5.2", "fp32:mpfr"):
+        code, objects, _ = cli("precisions", name, "--json")
+        assert code == 0 and freelunch.parse_precision(name) == objects[0]["precisions"][0]
     p = freelunch.parse_precision("fp16")
     assert p["name"] == "fp16" and p["significand_bits"] == "11" and p["max_finite"] == "65504"
     assert freelunch.parse_precision("fix16.16")["name"] == "fix16.16"
