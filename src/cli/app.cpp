@@ -11,9 +11,19 @@
 #include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
 #include "core/cancel.hpp"
+#include "core/printable.hpp"
 #include "core/version.hpp"
 
 namespace freelunch::cli {
+namespace {
+
+// Every error message is one line however it was built: what a user typed or a file held
+// (a newline in a field name, an ESC sequence, a 1 MB argument) is escaped and cut here, the
+// last place before the terminal, whatever the message's author did.
+constexpr std::size_t kMessageChars = 1000;
+std::string one_line(const char* message) { return printable(message, kMessageChars); }
+
+}  // namespace
 
 int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
   try {
@@ -26,13 +36,13 @@ int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), e.what());
+    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), one_line(e.what()).c_str());
     return 2;
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), e.what());
+    std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), one_line(e.what()).c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: internal error: %s\n", app.get_name().c_str(), e.what());
+    std::fprintf(stderr, "%s: internal error: %s\n", app.get_name().c_str(), one_line(e.what()).c_str());
     return 3;
   }
 }
@@ -73,16 +83,16 @@ CapturedRun run_captured(const std::vector<std::string>& args, std::optional<std
     out.json = nlohmann::json{{"tool", kToolVersion}}.dump() + "\n";
   } catch (const CLI::ParseError& e) {
     out.error = CapturedRun::Error::usage;
-    out.message = e.what();
+    out.message = one_line(e.what());
   } catch (const UsageError& e) {
     out.error = CapturedRun::Error::usage;
-    out.message = e.what();
+    out.message = one_line(e.what());
   } catch (const Cancelled&) {
     out.error = CapturedRun::Error::cancelled;
     out.message = "cancelled";
   } catch (const std::exception& e) {
     out.error = CapturedRun::Error::internal;
-    out.message = e.what();
+    out.message = one_line(e.what());
   }
   if (out.error != CapturedRun::Error::none) out.exit_code = out.error == CapturedRun::Error::usage ? 2 : 3;
   if (out.json.empty()) out.json = capture.text();

@@ -10,6 +10,7 @@
 #include "arith/mpfr_guard.hpp"
 #include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
+#include "cli/validators.hpp"
 #include "core/parallel.hpp"
 #include "core/result_store.hpp"
 #include "core/version.hpp"
@@ -59,10 +60,11 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_option("--precision", opt.precisions, "Comma-separated arithmetics (default: the proof's list)")
       ->each([&opt](const std::string&) { opt.precisions_given = true; });
   app.add_option("--grid", opt.grid, "quick or full")->capture_default_str();
-  app.add_option("--seed", opt.seed, "Seed of the random instances")->capture_default_str();
+  app.add_option("--seed", opt.seed, "Seed of the random instances")->capture_default_str()->check(exact_integer<std::uint64_t>());
+  opt.results_flag = results_flag;
   app.add_option(results_flag, opt.out_dir, "Directory for JSON lines and the results store")->capture_default_str();
   app.add_option("--tables", opt.tables_dir, "Directory for LaTeX tables")->capture_default_str();
-  app.add_option("--jobs", opt.jobs, "Instances run in parallel")->capture_default_str()->check(CLI::Range(1u, 256u));
+  app.add_option("--jobs", opt.jobs, "Instances run in parallel")->capture_default_str()->check(exact_integer<unsigned>())->check(CLI::Range(1u, 256u));
   app.add_option("--semantics", opt.semantics, "Rounding semantics: per-op|fused, sequential|pairwise, storage=P")
       ->capture_default_str();
   app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
@@ -107,6 +109,8 @@ void require_declared(const ProofEntry& entry, const ProofReport& report) {
 CheckOutcome run_proofs(const CheckOptions& opt) {
   const ProofOptions base = base_options(opt);
   const auto proofs = selected_proofs(opt.ids);
+  output::require_writable_directory(opt.out_dir, opt.results_flag);
+  output::require_writable_directory(opt.tables_dir, "--tables");
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
 
   CheckOutcome outcome;
@@ -151,6 +155,7 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
 bool run_falsifiers(const CheckOptions& opt) {
   const ProofOptions base = base_options(opt);
   const auto proofs = selected_proofs(opt.ids);
+  output::require_writable_directory(opt.out_dir, opt.results_flag);
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
   bool all_rejected = true;
   std::size_t total = 0, rejected = 0;

@@ -23,6 +23,7 @@ struct CheckOptions {
   std::string grid = "quick";
   std::uint64_t seed = 1;
   std::string out_dir = "out";
+  std::string results_flag = "--out";  // the option that names out_dir, for messages
   std::string tables_dir = "docs/tables";
   unsigned jobs = 1;
   std::string semantics = "per-op,sequential";

@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
 #include "core/result.hpp"
@@ -124,9 +125,9 @@ void setup_copy(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<CopyOptions>();
   CLI::App* sub = app.add_subcommand("copy", "Evaluate one slot-copy construction (T3) per arithmetic: does it copy, largest error, first failure");
   sub->add_option("--schedule", opt->schedule, "full, reverse, shift, distance or recall")->capture_default_str();
-  sub->add_option("--seed", opt->seed, "Seed of the recall keys and queries")->capture_default_str();
-  sub->add_option("--L", opt->length, "Copy length (full, reverse), distance (distance), N (shift), pairs (recall)")->required();
-  sub->add_option("--state", opt->state, "State size n (default: one slot per source)");
+  sub->add_option("--seed", opt->seed, "Seed of the recall keys and queries")->capture_default_str()->check(exact_integer<std::uint64_t>());
+  sub->add_option("--L", opt->length, "Copy length (full, reverse), distance (distance), N (shift), pairs (recall)")->required()->check(exact_integer<long>());
+  sub->add_option("--state", opt->state, "State size n (default: one slot per source)")->check(exact_integer<long>());
   sub->add_option("--shift", opt->shift, "k for --schedule shift")->capture_default_str();
   sub->add_option("--decay", opt->decay, "Scalar decay a in (0, 1], e.g. 9/10")->capture_default_str();
   sub->add_option("--split", opt->split, "Compensation: query, balanced or idealized (a = 1)")->capture_default_str();

@@ -26,6 +26,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
 #include "core/version.hpp"
@@ -241,11 +242,11 @@ void setup_cot(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<CotCliOptions>();
   CLI::App* sub = app.add_subcommand("cot", "Generate one DP problem's chain of thought with one model in one arithmetic and compare it with the direct solution");
   sub->add_option("problem", opt->problem, "halfindex-mod, lis, kadane, robber or trib-mod")->required();
-  sub->add_option("--p", opt->p, "Modulus of halfindex-mod and trib-mod, 2..1000 (default 7)");
+  sub->add_option("--p", opt->p, "Modulus of halfindex-mod and trib-mod, 2..1000 (default 7)")->check(exact_integer<long>());
   CLI::Option* input = sub->add_option("--input", opt->input, "The input s_1..s_T, comma-separated, e.g. 3,1,4,1,5")->expected(0, 1);
-  CLI::Option* random = sub->add_option("--random", opt->random, "Draw an input of length T from --seed instead");
+  CLI::Option* random = sub->add_option("--random", opt->random, "Draw an input of length T from --seed instead")->check(exact_integer<long>());
   input->excludes(random);
-  sub->add_option("--seed", opt->seed, "Seed of --random")->capture_default_str()->needs(random);
+  sub->add_option("--seed", opt->seed, "Seed of --random")->capture_default_str()->needs(random)->check(exact_integer<std::uint64_t>());
   sub->add_option("--model", opt->model, "mamba-general, mamba-local, transformer or transformer-window (default: mamba-local for local problems, mamba-general otherwise)");
   sub->add_option("--precision", opt->precision, "One arithmetic")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");

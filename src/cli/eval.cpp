@@ -23,8 +23,10 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/printable.hpp"
 #include "core/version.hpp"
 #include "io/layer_eval.hpp"
 #include "io/layer_json.hpp"
@@ -267,8 +269,8 @@ int run_eval(const EvalOptions& opt) {
   } else {
     std::vector<std::string> input;
     for (const Rational& q : spec.input) input.push_back(exact_or_decimal(q));
-    std::printf("layer     %s  [%s]\n", spec.describe().c_str(), opt.file.c_str());
-    if (!spec.description.empty()) std::printf("about     %s\n", spec.description.c_str());
+    std::printf("layer     %s  [%s]\n", spec.describe().c_str(), printable(opt.file).c_str());
+    if (!spec.description.empty()) std::printf("about     %s\n", printable(spec.description, 1000).c_str());
     std::printf("input     %s\n", join(input).c_str());
     if (spec.schedule)
       std::printf("schedule  %s: decoded COPY, |y_i - u_pos(i)| < 1/2 at %zu output steps\n", spec.schedule->name.c_str(), spec.schedule->outputs.size());
@@ -331,7 +333,7 @@ void setup_eval(CLI::App& app, int& exit_code) {
   sub->add_option("--schedule", opt->schedule, "Copy schedule: full, reverse, shift:K, distance or I:P,I:P,... (overrides the file's)");
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimates, e.g. 4G (default: MemAvailable)");
-  sub->add_option("--max-rank-length", opt->max_rank_length, "Largest N for the exact rank profile (its cost grows like N^4)")->capture_default_str();
+  sub->add_option("--max-rank-length", opt->max_rank_length, "Largest N for the exact rank profile (its cost grows like N^4)")->capture_default_str()->check(exact_integer<std::size_t>());
   sub->add_flag("--no-ranks", opt->no_ranks, "Skip the exact rank profile");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the text");
   sub->callback([opt, &exit_code] { exit_code = run_eval(*opt); });

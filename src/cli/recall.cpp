@@ -23,6 +23,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
@@ -143,10 +144,10 @@ void setup_recall(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<RecallOptions>();
   CLI::App* sub = app.add_subcommand("recall", "Associative recall (S3): delta rule or additive memory per arithmetic, every query checked");
   sub->add_option("--model", opt->model, "delta or additive")->required();
-  sub->add_option("--keys", opt->keys, "Key dimension d >= 1")->required();
-  sub->add_option("--pairs", opt->pairs, "Distinct keys m, 1 <= m <= 2d")->required();
-  sub->add_option("--writes", opt->writes, "Writes W >= m (default m; W > m overwrites)");
-  sub->add_option("--seed", opt->seed, "Seed of the values and of the extra writes")->capture_default_str();
+  sub->add_option("--keys", opt->keys, "Key dimension d >= 1")->required()->check(exact_integer<long>());
+  sub->add_option("--pairs", opt->pairs, "Distinct keys m, 1 <= m <= 2d")->required()->check(exact_integer<long>());
+  sub->add_option("--writes", opt->writes, "Writes W >= m (default m; W > m overwrites)")->check(exact_integer<long>());
+  sub->add_option("--seed", opt->seed, "Seed of the values and of the extra writes")->capture_default_str()->check(exact_integer<std::uint64_t>());
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_flag("--decoded", opt->decoded, "A query is right within 1/2 of the latest value (default: equal to it)");

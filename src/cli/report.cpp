@@ -82,6 +82,7 @@ int run_report(const ReportOptions& opt) {
   // Fail before the sweep, not after it.
   if (opt.pdf && !on_path("latexmk"))
     throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
+  output::require_writable_directory(opt.out_dir, "--out");
   const auto outcome = run_proofs(opt.check);
   std::vector<output::ReportSection> sections;
   for (const ProofRun& r : outcome.runs) sections.push_back({r.entry, &r.report, &r.tables, &r.figures});

@@ -25,6 +25,7 @@
 #include "arith/errors.hpp"
 #include "arith/precision.hpp"
 #include "cli/commands.hpp"
+#include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "cli/per_arithmetic.hpp"
 #include "core/result.hpp"
@@ -186,9 +187,9 @@ void setup_track(CLI::App& app, int& exit_code) {
   sub->add_option("--model", opt->model, "parity: negative or positive; mod3: householder or diagonal")->required();
   sub->add_option("--decay", opt->decay, "negative: A(1) in [-1, 0) (default -1); positive: a in [0, 1] (default 1/2)");
   sub->add_option("--key", opt->key, "positive: b > 0 (default 1); the threshold is b/2");
-  sub->add_option("--length", opt->length, "Run the constant input 1^T");
-  sub->add_option("--random", opt->random, "Run a random input in {0, 1}^T (seeded)");
-  sub->add_option("--seed", opt->seed, "Seed of --random and of the diagonal layer")->capture_default_str();
+  sub->add_option("--length", opt->length, "Run the constant input 1^T")->check(exact_integer<long>());
+  sub->add_option("--random", opt->random, "Run a random input in {0, 1}^T (seeded)")->check(exact_integer<long>());
+  sub->add_option("--seed", opt->seed, "Seed of --random and of the diagonal layer")->capture_default_str()->check(exact_integer<std::uint64_t>());
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arith/errors.hpp"
+#include "core/printable.hpp"
 #include "io/memory.hpp"
 
 namespace freelunch::io {
@@ -81,6 +82,11 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
+// Deeper nesting is refused while parsing: the parse tree and every function that walks it
+// recursively (destruction, printing) would otherwise grow the stack with the input. A layer
+// file nests 4 deep at most.
+constexpr std::size_t kMaxJsonDepth = 32;
+
 // Follows the SAX events and remembers the pointer of the value being read: where a parse error
 // stops it, or where a key appears twice in one object (nlohmann::json::parse would keep the last
 // silently).
@@ -93,16 +99,26 @@ class PathTracker : public nlohmann::json_sax<json> {
   }
   std::size_t position() const { return position_; }
   bool duplicate_key() const { return duplicate_; }
+  bool too_deep() const { return too_deep_; }
+  const std::string& underflow() const { return underflow_; }
   const std::string& message() const { return message_; }
 
   bool null() override { return value(); }
   bool boolean(bool) override { return value(); }
   bool number_integer(number_integer_t) override { return value(); }
   bool number_unsigned(number_unsigned_t) override { return value(); }
-  bool number_float(number_float_t, const string_t&) override { return value(); }
+  // A nonzero number below binary64's range would read as 0: refused like one above it.
+  bool number_float(number_float_t x, const string_t& token) override {
+    if (x == 0 && token.find_first_of("123456789") < token.find_first_of("eE")) {
+      underflow_ = token;
+      return false;
+    }
+    return value();
+  }
   bool string(string_t&) override { return value(); }
   bool binary(binary_t&) override { return value(); }
   bool start_object(std::size_t) override {
+    if (frames_.size() >= kMaxJsonDepth) return too_deep_ = true, false;
     frames_.push_back({false, 0, "", {}});
     return true;
   }
@@ -116,6 +132,7 @@ class PathTracker : public nlohmann::json_sax<json> {
     return value();
   }
   bool start_array(std::size_t) override {
+    if (frames_.size() >= kMaxJsonDepth) return too_deep_ = true, false;
     frames_.push_back({true, 0, "", {}});
     return true;
   }
@@ -148,6 +165,8 @@ class PathTracker : public nlohmann::json_sax<json> {
   std::size_t position_ = 0;
   std::string message_;
   bool duplicate_ = false;
+  bool too_deep_ = false;
+  std::string underflow_;  // the token of a nonzero number that binary64 rounds to 0
 };
 
 // Throws a parse error or a duplicate key with the pointer of where it is.
@@ -155,6 +174,13 @@ void check_syntax(const std::string& text) {
   PathTracker tracker;
   if (json::sax_parse(text, &tracker)) return;
   if (tracker.duplicate_key()) throw UsageError(tracker.path() + ": the key appears twice in its object");
+  if (tracker.too_deep())
+    throw UsageError(printable(tracker.path(), 80) + ": nested deeper than " + std::to_string(kMaxJsonDepth) +
+                     " arrays and objects; a layer file needs at most 4 (a schedule's pairs in an array)");
+  if (!tracker.underflow().empty())
+    throw UsageError(tracker.path() + ": the JSON number " + printable(tracker.underflow(), 40) +
+                     " is below binary64's range (it would read as 0); write the string \"" + printable(tracker.underflow(), 40) +
+                     "\" for its exact decimal value");
   std::size_t line = 1, column = 1;
   for (std::size_t k = 0; k + 1 < tracker.position() && k < text.size(); ++k) {
     if (text[k] == '\n') {
