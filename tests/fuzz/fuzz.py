@@ -126,7 +126,7 @@ def mutate(rng, text):
     """One mutation of a layer file's text; returns (label, bytes)."""
     try:
         obj = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # malformed, or nested past Python's own recursion limit
         obj = None
     kind = rng.choice(["delete", "duplicate", "wrong-type", "extreme-string", "extreme-number", "deep", "row", "truncate",
                        "utf8", "control", "huge-array", "swap-layer"] if obj is not None else ["truncate", "utf8", "deep"])
