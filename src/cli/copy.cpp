@@ -28,6 +28,7 @@
 #include "core/deviation.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
+#include "io/memory.hpp"
 #include "models/rounding_semantics.hpp"
 #include "tasks/slot_copy.hpp"
 #include "tasks/slot_copy_eval.hpp"
@@ -46,6 +47,7 @@ struct CopyOptions {
   std::string precisions = "exact,fp32,bf16,fp16";
   std::string values = "pm1";
   std::string semantics;
+  std::string max_memory;  // empty: MemAvailable
   bool json = false;
 };
 
@@ -74,6 +76,17 @@ int run_copy(const CopyOptions& opt) {
       tasks::make_schedule(opt.schedule, static_cast<std::size_t>(opt.length), static_cast<std::size_t>(opt.shift), opt.seed);
   const tasks::SlotCopyLayer layer(schedule, decay, split,
                                    opt.state ? std::optional<std::size_t>(static_cast<std::size_t>(*opt.state)) : std::nullopt);
+
+  // Refuse before running what would exhaust memory (GMP aborts the process when it cannot allocate).
+  const bool cap_given = !opt.max_memory.empty();
+  const std::uint64_t cap = cap_given ? io::parse_byte_size(opt.max_memory) : io::default_memory_cap();
+  for (const arith::Precision& prec : precisions) {
+    const tasks::SlotCopyMemory need = tasks::estimate_slot_copy_memory(layer, values, prec);
+    if (need.bytes > static_cast<double>(cap))
+      throw UsageError("copy in " + prec.name + " needs about " + io::format_bytes(need.bytes) + " (" + need.what + "), above the memory cap " +
+                       io::format_bytes(static_cast<double>(cap)) + " (" + (cap_given ? "--max-memory" : io::available_memory() ? "MemAvailable" : "the fallback cap") +
+                       "); use a smaller --L, or raise the cap with --max-memory");
+  }
 
   std::vector<Row> rows;
   for (const arith::Precision& prec : precisions) {
@@ -134,6 +147,7 @@ void setup_copy(CLI::App& app, int& exit_code) {
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();
   sub->add_option("--values", opt->values, "Value set: pm1, int:V or alphabet:K")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
+  sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimate, e.g. 4G (default: MemAvailable)");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
   sub->callback([opt, &exit_code] { exit_code = run_copy(*opt); });
 }

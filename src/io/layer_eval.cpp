@@ -83,18 +83,6 @@ double parameter_bytes(const LayerSpec& spec, std::size_t& count) {
 }
 
 // Bytes of one value of a non-exact arithmetic.
-double value_bytes(const arith::Precision& p) {
-  return std::visit(
-      [](const auto& spec) -> double {
-        using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, arith::MpfrSpec>) return 48 + static_cast<double>((spec.precision + 63) / 64 * 8);
-        else if constexpr (std::is_same_v<S, arith::IntervalSpec>) return 2 * (48 + static_cast<double>((spec.precision + 63) / 64 * 8)) + 16;
-        else if constexpr (std::is_same_v<S, arith::FloatSpec>)
-          return spec.mpfr_path ? 48 + static_cast<double>((spec.format.precision() + 63) / 64 * 8) : 16;
-        else return 16;
-      },
-      p.spec);
-}
 
 // Size bounds of the exact values a run creates (docs/layer-json.md, "Memory").
 //  - Dyadic data (exact's dyadic path stores m 2^e, e = -log2 of the denominator, without

@@ -514,10 +514,10 @@ LayerSpec parse_layer_json(const std::string& text, std::uint64_t memory_cap) {
 namespace {
 
 // The parse tree against the cap: before reading a regular file, after reading anything else.
-void check_text_size(const std::string& name, std::uint64_t size, std::uint64_t memory_cap) {
+void check_text_size(const std::string& name, std::uint64_t size, std::uint64_t memory_cap, bool read_so_far = false) {
   const double tree = static_cast<double>(size) * static_cast<double>(kJsonBytesPerByte);
   if (tree > static_cast<double>(memory_cap))
-    throw UsageError(name + ": the file has " + format_bytes(static_cast<double>(size)) + "; its parse tree needs about " + format_bytes(tree) +
+    throw UsageError(printable(name) + ": the file has " + (read_so_far ? "at least " : "") + format_bytes(static_cast<double>(size)) + "; its parse tree needs about " + format_bytes(tree) +
                      " (" + std::to_string(kJsonBytesPerByte) + " bytes per byte), above the memory cap " + format_bytes(static_cast<double>(memory_cap)));
 }
 
@@ -531,27 +531,40 @@ LayerSpec parse_named(const std::string& text, const std::string& name, std::uin
 
 }  // namespace
 
+// What is left of the cap for the exact parameters once the text and its parse tree are held:
+// the two are alive together, so they are compared with the cap as a sum.
+std::uint64_t cap_after_text(std::size_t size, std::uint64_t memory_cap) {
+  const double tree = static_cast<double>(size) * static_cast<double>(kJsonBytesPerByte + 1);
+  return tree >= static_cast<double>(memory_cap) ? 0 : memory_cap - static_cast<std::uint64_t>(tree);
+}
+
+// Reads a stream in chunks, refusing as soon as the text's parse tree would pass the cap: a pipe
+// or a device (/dev/zero) is never read further than the cap allows.
+std::string read_bounded(std::istream& in, const std::string& name, std::uint64_t memory_cap) {
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    check_text_size(name, text.size(), memory_cap, true);
+  }
+  return text;
+}
+
 LayerSpec read_layer_text(const std::string& text, const std::string& name, std::uint64_t memory_cap) {
   check_text_size(name, text.size(), memory_cap);
-  return parse_named(text, name, memory_cap);
+  return parse_named(text, name, cap_after_text(text.size(), memory_cap));
 }
 
 LayerSpec read_layer_file(const std::string& path, std::uint64_t memory_cap) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    return read_layer_text(text.str(), "<stdin>", memory_cap);
-  }
+  if (path == "-") return read_layer_text(read_bounded(std::cin, "<stdin>", memory_cap), "<stdin>", memory_cap);
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError("'" + path + "' is a directory, not a layer file");
+  if (std::filesystem::is_directory(path, ec)) throw UsageError("'" + printable(path) + "' is a directory, not a layer file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot open the layer file '" + path + "'");
+  if (!in) throw UsageError("cannot open the layer file '" + printable(path) + "'");
   const bool regular = std::filesystem::is_regular_file(path, ec);
   if (regular) check_text_size(path, std::filesystem::file_size(path, ec), memory_cap);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!regular) check_text_size(path, text.str().size(), memory_cap);
-  return parse_named(text.str(), path, memory_cap);
+  const std::string text = read_bounded(in, path, memory_cap);
+  return parse_named(text, path, cap_after_text(text.size(), memory_cap));
 }
 
 tasks::CopySchedule parse_schedule(const std::string& text, std::size_t length) {

@@ -7,10 +7,25 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <type_traits>
+#include <variant>
 
 #include "arith/errors.hpp"
 
 namespace freelunch::io {
+
+double value_bytes(const arith::Precision& p) {
+  return std::visit(
+      [](const auto& spec) -> double {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, arith::MpfrSpec>) return 48 + static_cast<double>((spec.precision + 63) / 64 * 8);
+        else if constexpr (std::is_same_v<S, arith::IntervalSpec>) return 2 * (48 + static_cast<double>((spec.precision + 63) / 64 * 8)) + 16;
+        else if constexpr (std::is_same_v<S, arith::FloatSpec>)
+          return spec.mpfr_path ? 48 + static_cast<double>((spec.format.precision() + 63) / 64 * 8) : 16;
+        else return 16;
+      },
+      p.spec);
+}
 
 std::size_t bit_size(const Rational& q) {
   const Integer num = boost::multiprecision::numerator(q);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "arith/precision.hpp"
 #include "arith/rational.hpp"
 
 namespace freelunch::io {
@@ -13,6 +14,10 @@ namespace freelunch::io {
 // The bits of |numerator| plus the bits of the denominator (0 has 1 + 1): the size of q as GMP
 // stores it, without limb rounding. Exact.
 std::size_t bit_size(const Rational& q);
+
+// The bytes one value of a non-exact arithmetic holds: P/8 + 48 for MPFR (limbs and the struct),
+// twice that and 16 for intervals, 16 for emulated formats and fixed point.
+double value_bytes(const arith::Precision& p);
 
 // MemAvailable from /proc/meminfo in bytes; nullopt when it cannot be read.
 std::optional<std::uint64_t> available_memory();

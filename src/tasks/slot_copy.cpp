@@ -1,8 +1,12 @@
 #include "tasks/slot_copy.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
+#include <variant>
 
 #include "arith/errors.hpp"
+#include "io/memory.hpp"
 
 namespace freelunch::tasks {
 
@@ -67,6 +71,44 @@ models::ScanParams<Rational> SlotCopyLayer::dense() const {
   for (std::size_t k = 0; k < schedule_.outputs.size(); ++k)
     if (served(k)) p.c[schedule_.outputs[k] * n + slot_of_[schedule_.sources[k]]] = query(k);
   return p;
+}
+
+SlotCopyMemory estimate_slot_copy_memory(const SlotCopyLayer& layer, const ValueSet& value_set, const arith::Precision& p) {
+  const CopySchedule& s = layer.schedule();
+  std::map<long, std::size_t> longest;  // κ -> the longest distance read
+  for (std::size_t k = 0; k < s.outputs.size(); ++k) {
+    if (!layer.served(k)) continue;
+    std::size_t& d = longest[layer.key_exponent(s.sources[k])];
+    d = std::max(d, s.distance(k));
+  }
+  const std::vector<Rational> values = value_set.values();
+  double count = 0, bytes = 0, largest_bits = 0;
+  const bool exact = std::holds_alternative<arith::ExactSpec>(p.spec);
+  const Rational& a = layer.decay();
+  // Bits a product with a adds: none for a power of two (dyadic path: an exponent shift), the
+  // odd numerator's for another dyadic, numerator and denominator for other rationals.
+  const Integer num = boost::multiprecision::numerator(a), den = boost::multiprecision::denominator(a);
+  const bool dyadic = (den & (den - 1)) == 0;
+  const double growth = dyadic ? (num == 1 ? 0.0 : static_cast<double>(boost::multiprecision::msb(num) + 1))
+                               : static_cast<double>(io::bit_size(a));
+  for (const auto& [kappa, d_max] : longest) {
+    const double chain = static_cast<double>(values.size()) * static_cast<double>(d_max + 1);
+    count += chain;
+    if (!exact) continue;
+    double value_bits = 0;
+    for (const Rational& v : values) value_bits = std::max(value_bits, static_cast<double>(io::bit_size(v)));
+    const double first = static_cast<double>(io::bit_size(layer.power(-kappa))) + value_bits;
+    const double last = first + growth * static_cast<double>(d_max);
+    largest_bits = std::max(largest_bits, last);
+    bytes += chain * (64 + (first + last) / 2 / 8);  // an mpq_t with its limbs, the mean size along the chain
+  }
+  if (!exact) bytes = count * io::value_bytes(p);
+  char what[200];
+  if (exact)
+    std::snprintf(what, sizeof what, "%.3g exact slot states for %zu key exponents, up to %.3g bits each", count, longest.size(), largest_bits);
+  else
+    std::snprintf(what, sizeof what, "%.3g slot states of %s in %s", count, io::format_bytes(io::value_bytes(p)).c_str(), p.name.c_str());
+  return {bytes, what};
 }
 
 }  // namespace freelunch::tasks

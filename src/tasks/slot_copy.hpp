@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "arith/precision.hpp"
 #include "arith/rational.hpp"
 #include "models/selective_scan.hpp"
 #include "tasks/copy_schedule.hpp"
@@ -69,5 +70,16 @@ class SlotCopyLayer {
   std::vector<long> kappa_;
   mutable std::map<long, Rational> powers_;
 };
+
+// The memory evaluate_slot_copy (slot_copy_eval.hpp) needs in one arithmetic: it keeps, per key
+// exponent κ and value, the chain key u, a key u, a^2 key u, ... up to the longest distance an
+// output reads, so the count is Σ_κ |V| (d_max(κ) + 1) values (O(L^2 |V|) for recall, whose keys
+// all differ). Exact values grow by the decay's size per step (nothing for a power of two on the
+// dyadic path); other arithmetics hold a fixed size per value (io::value_bytes).
+struct SlotCopyMemory {
+  double bytes = 0;
+  std::string what;
+};
+SlotCopyMemory estimate_slot_copy_memory(const SlotCopyLayer& layer, const ValueSet& values, const arith::Precision& p);
 
 }  // namespace freelunch::tasks

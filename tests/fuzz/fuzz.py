@@ -94,6 +94,12 @@ def regressions():
         case("max-rank-length-negative", ["eval", "{file}", "--max-rank-length=-1"], dumps(scan_layer())),
         case("semantics-contradiction", ["check", "l1", "--semantics", "per-op,fused", "--quiet", "--out", "{dir}/out"], None),
         case("json-number-underflow", ["eval", "{file}"], b'{"scan":{"a":[1e-400],"b":[[1]],"c":[[1]]},"input":[1]}'),
+        # abort on exhausted memory: copy had no estimate (16 GB, then GMP aborted, exit 134)
+        case("copy-L-8192-recall", ["copy", "--L", "8192", "--schedule", "recall", "--max-memory", "4G"]),
+        case("copy-L-4096-recall-2G", ["copy", "--L", "4096", "--schedule", "recall", "--max-memory", "2G"]),
+        # --max-memory not kept while reading: /dev/zero and an endless pipe were read to 2 GB
+        case("eval-dev-zero-64M", ["eval", "/dev/zero", "--max-memory", "64M"]),
+        case("eval-endless-stdin-64M", ["eval", "-", "--max-memory", "64M"], stdin=b"[" + b" " * (8 << 20)),
     ]
     return cases
 
@@ -205,7 +211,6 @@ def open_findings():
     """Cases of findings not fixed yet: they fail the limits today (see OPEN_SEEDS)."""
     return [
         case("open-too-large-exact", ["eval", "{file}"], open(os.path.join(ROOT, "tests", "io", "fixtures", "too_large.json"), "rb").read()),
-        case("open-copy-L-8192-recall", ["copy", "--L", "8192", "--schedule", "recall"]),
         case("open-softmax-1e300", ["eval", "{file}"], dumps({"softmax_attention": {"q": [["1e300"], ["1e300"]], "k": [["1e300"], ["-1e300"]]}, "input": [1, 2]})),
         case("open-mamba-z-1e12", ["eval", "{file}"], dumps({"mamba": {"delta": ["1/2"], "A": ["-1"], "B": [["1"]], "C": [["1"]], "z": ["-1e12"]}, "input": [1]})),
         case("open-cot-lis-exact-4096", ["cot", "lis", "--random", "4096", "--precision", "exact"]),
