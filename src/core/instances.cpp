@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
@@ -16,7 +18,9 @@ std::vector<CheckResult> run_instances(const std::string& id, std::size_t count,
   std::vector<std::optional<std::vector<CheckResult>>> results(count);
   if (!opt.store.empty()) {
     store = std::make_unique<ResultStore>(opt.store);
-    for (auto& [index, rs] : store->load(count)) results[index] = std::move(rs);
+    std::vector<std::string> warnings;
+    for (auto& [index, rs] : store->load(count, &warnings)) results[index] = std::move(rs);
+    for (const std::string& w : warnings) std::fprintf(stderr, "%s: warning: results store %s\n", id.c_str(), w.c_str());
   }
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < count; ++i)

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include "arith/errors.hpp"
@@ -56,29 +57,66 @@ std::string store_path(const std::string& dir, const std::string& id, const std:
   return (std::filesystem::path(dir) / ".store" / (id + "-" + hex + ".jsonl")).string();
 }
 
-std::map<std::size_t, std::vector<CheckResult>> ResultStore::load(std::size_t count) const {
+std::string ResultStore::checksum(std::size_t index, std::size_t count, const nlohmann::json& results) const {
+  const std::string text = std::filesystem::path(path_).filename().string() + "|" + std::to_string(index) + "|" + std::to_string(count) + "|" +
+                           std::to_string(results.size()) + "|" + results.dump();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(stable_hash(text)));
+  return hex;
+}
+
+std::map<std::size_t, std::vector<CheckResult>> ResultStore::load(std::size_t count, std::vector<std::string>* warnings) const {
   std::map<std::size_t, std::vector<CheckResult>> done;
+  std::map<std::size_t, std::string> seen;  // index -> the checksum first stored for it
+  std::set<std::size_t> distrusted;
+  auto warn = [&](std::size_t line_number, const std::string& why) {
+    if (warnings) warnings->push_back(path_ + ":" + std::to_string(line_number) + ": " + why);
+  };
   std::ifstream in(path_);
   std::string line;
-  while (std::getline(in, line)) {
+  for (std::size_t line_number = 1; std::getline(in, line); ++line_number) {
+    nlohmann::json j;
     try {
-      const nlohmann::json j = nlohmann::json::parse(line);
+      j = nlohmann::json::parse(line);
       if (j.at("count").get<std::size_t>() != count) continue;
-      const std::size_t index = j.at("index").get<std::size_t>();
-      if (index >= count) continue;
-      std::vector<CheckResult> results;
-      for (const auto& r : j.at("results")) results.push_back(check_result_from_json(r));
-      done[index] = std::move(results);
     } catch (const std::exception&) {
-      // A torn line (the run was killed while writing it) or a foreign one: not finished.
+      continue;  // a torn line (the run was killed while writing it) or a foreign one: not finished
+    }
+    std::size_t index = 0;
+    try {
+      index = j.at("index").get<std::size_t>();
+      if (index >= count) continue;
+      const nlohmann::json& results = j.at("results");
+      if (!results.is_array() || j.at("n_results").get<std::size_t>() != results.size() ||
+          j.at("checksum").get<std::string>() != checksum(index, count, results)) {
+        warn(line_number, "instance " + std::to_string(index) + " fails its checksum; recomputing it");
+        distrusted.insert(index);
+        continue;
+      }
+      const std::string sum = j.at("checksum").get<std::string>();
+      if (const auto it = seen.find(index); it != seen.end()) {
+        if (it->second != sum) {
+          warn(line_number, "instance " + std::to_string(index) + " is stored twice with different results; recomputing it");
+          distrusted.insert(index);
+        }
+        continue;
+      }
+      std::vector<CheckResult> rs;
+      for (const auto& r : results) rs.push_back(check_result_from_json(r));
+      seen[index] = sum;
+      done[index] = std::move(rs);
+    } catch (const std::exception&) {
+      warn(line_number, "a record that does not read as one; ignoring it");
     }
   }
+  for (std::size_t index : distrusted) done.erase(index);
   return done;
 }
 
 void ResultStore::append(std::size_t index, std::size_t count, const std::vector<CheckResult>& results) {
-  nlohmann::json j = {{"index", index}, {"count", count}, {"results", nlohmann::json::array()}};
-  for (const CheckResult& r : results) j["results"].push_back(to_json(r));
+  nlohmann::json list = nlohmann::json::array();
+  for (const CheckResult& r : results) list.push_back(to_json(r));
+  const nlohmann::json j = {{"index", index}, {"count", count}, {"results", list}, {"n_results", list.size()}, {"checksum", checksum(index, count, list)}};
   // A torn line left by a killed run has no newline: start on a fresh line.
   std::string line(1, '\n');  // (appended, not concatenated: GCC 12 warns falsely on "\n" + s)
   line += j.dump();

@@ -5,9 +5,14 @@
 // the rest; the results are deterministic, so the final outputs are the same bytes as an
 // uninterrupted run.
 //
-// A line is {"index": i, "count": N, "results": [...]}: the instance's index in the proof's
-// instance list, the list's length, and its results. A line that does not parse (the torn last
-// line of a killed run) is ignored, as are lines of another count (a changed instance list).
+// A line is {"index": i, "count": N, "results": [...], "n_results": r, "checksum": "..."}: the
+// instance's index in the proof's instance list, the list's length, its results, how many there
+// are, and a checksum (64-bit FNV-1a in hex) over the store's name, index, count, n_results and
+// the results. A line that does not parse (the torn last line of a killed run) is ignored, as are
+// lines of another count (a changed instance list). A line that parses but fails its checksum or
+// its count (an edited verdict, number or label, results emptied), and an instance stored twice
+// with different contents, are not trusted: the instance is recomputed and load() says why in
+// `warnings`. The checksum finds edits and corruption; it is not a signature against a forger.
 // Which store belongs to which command: store_path() names the file after a hash of everything
 // that determines the instances and their results (proof, grid, seed, arithmetics, semantics,
 // tool version).
@@ -40,14 +45,17 @@ class ResultStore {
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
   const std::string& path() const { return path_; }
-  // The finished instances of a list of `count`.
-  std::map<std::size_t, std::vector<CheckResult>> load(std::size_t count) const;
+  // The finished instances of a list of `count`; records not trusted are left out, each with a
+  // one-line reason appended to `warnings` (when given).
+  std::map<std::size_t, std::vector<CheckResult>> load(std::size_t count, std::vector<std::string>* warnings = nullptr) const;
   // Appends one finished instance, durably (write, then fsync). Thread-safe.
   void append(std::size_t index, std::size_t count, const std::vector<CheckResult>& results);
   // Deletes the store (--fresh).
   void remove() const;
 
  private:
+  // The checksum of one record: binds it to this store (its file name), index and count.
+  std::string checksum(std::size_t index, std::size_t count, const nlohmann::json& results) const;
   std::string path_;
   std::mutex mutex_;
   int fd_ = -1;
