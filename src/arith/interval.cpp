@@ -42,6 +42,24 @@ Tribool operator<(const Interval& a, const Interval& b) {
 Rational IntervalArith::lower(const Interval& x) const { return rational_of(&x.get()->left); }
 Rational IntervalArith::upper(const Interval& x) const { return rational_of(&x.get()->right); }
 
+namespace {
+// |x| < 2^-tiny_exponent, x != 0 (a regular MPFR number m 2^e with 1/2 <= |m| < 1 is below
+// 2^-t exactly when e <= -t).
+bool is_tiny(mpfr_srcptr x, long tiny_exponent) { return mpfr_regular_p(x) && mpfr_get_exp(x) <= -tiny_exponent; }
+}  // namespace
+
+Rational IntervalArith::lower_outward(const Interval& x, long tiny_exponent) const {
+  mpfr_srcptr e = &x.get()->left;
+  if (!is_tiny(e, tiny_exponent)) return rational_of(e);
+  return mpfr_sgn(e) > 0 ? Rational(0) : Rational(-pow2(-tiny_exponent));
+}
+
+Rational IntervalArith::upper_outward(const Interval& x, long tiny_exponent) const {
+  mpfr_srcptr e = &x.get()->right;
+  if (!is_tiny(e, tiny_exponent)) return rational_of(e);
+  return mpfr_sgn(e) < 0 ? Rational(0) : pow2(-tiny_exponent);
+}
+
 bool IntervalArith::contains(const Interval& x, const Rational& q) const {
   return lower(x) <= q && q <= upper(x);
 }

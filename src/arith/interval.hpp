@@ -94,6 +94,11 @@ class IntervalArith {
   // Exact endpoints. Precondition: bounded.
   Rational lower(const Interval& x) const;
   Rational upper(const Interval& x) const;
+  // The same endpoints moved outward to 0 or ±2^-tiny_exponent when they are nearer 0 than that,
+  // decided on the MPFR exponent before any rational is built: an endpoint at MPFR's underflow
+  // threshold would otherwise become a rational of 2^30 bits.
+  Rational lower_outward(const Interval& x, long tiny_exponent) const;
+  Rational upper_outward(const Interval& x, long tiny_exponent) const;
   bool contains(const Interval& x, const Rational& q) const;
   bool is_finite(const Interval& x) const { return mpfi_bounded_p(x.get()) != 0; }
   // Upper bound of the width, as a double rounded up.

@@ -137,6 +137,12 @@ bool all_dyadic(const models::ScanParams<Rational>& p, const std::vector<Rationa
   return dyadic(p.a) && dyadic(p.b) && dyadic(p.c) && dyadic(input) && (!p.skip || is_dyadic(*p.skip));
 }
 
+// Enclosure endpoints nearer 0 than 2^-kTinyExponent are moved outward to 0 or to
+// ±2^-kTinyExponent: still an enclosure, and a number of a few words instead of a rational with
+// up to 2^30 bits (MPFR's underflow threshold, where silu(-1e12) and exp of a very negative
+// logit land), which took minutes and gigabytes to compare and print.
+constexpr long kTinyExponent = 16384;
+
 }  // namespace
 
 LayerRun run_layer(const arith::Precision& p, const LayerSpec& spec, const models::RoundingSemantics& sem) {
@@ -149,11 +155,11 @@ LayerRun run_layer(const arith::Precision& p, const LayerSpec& spec, const model
     run.precision = ar.name();
     if constexpr (requires { ar.path(); }) run.exact_path = ar.path();
     for (const V& x : y) {
-      if constexpr (requires { ar.lower(x); }) {
+      if constexpr (requires { ar.lower_outward(x, kTinyExponent); }) {
         run.enclosure = true;
         const bool finite = ar.is_finite(x);
-        run.lower.push_back(finite ? std::optional<Rational>(ar.lower(x)) : std::nullopt);
-        run.upper.push_back(finite ? std::optional<Rational>(ar.upper(x)) : std::nullopt);
+        run.lower.push_back(finite ? std::optional<Rational>(ar.lower_outward(x, kTinyExponent)) : std::nullopt);
+        run.upper.push_back(finite ? std::optional<Rational>(ar.upper_outward(x, kTinyExponent)) : std::nullopt);
         run.nonfinite.push_back(finite ? "" : "unbounded");
       } else {
         if (ar.is_finite(x)) {

@@ -218,3 +218,27 @@ BOOST_AUTO_TEST_CASE(widths) {
     BOOST_TEST(ar.upper(ar.min(x, y)) == Rational(2));
   }
 }
+
+// Endpoints nearer 0 than 2^-t move outward to 0 or ±2^-t (still an enclosure), decided before
+// a rational is built; other endpoints are exact. exp(-1e12) and silu(-1e12) sit at MPFR's
+// underflow threshold, whose rational has about 2^30 bits.
+BOOST_AUTO_TEST_CASE(outward_endpoints_tame_tiny_values) {
+  const IntervalArith ar(64);
+  const Rational tiny = Rational(1) / Rational(Integer(1) << 100);
+  const Interval e = ar.exp(ar.from_rational(Rational(-1000000000000LL)));  // (0, 2^-emin-ish]
+  BOOST_TEST(ar.lower_outward(e, 100) == 0);
+  BOOST_TEST(ar.upper_outward(e, 100) == tiny);
+  const Interval neg = -e;
+  BOOST_TEST(ar.lower_outward(neg, 100) == -tiny);
+  BOOST_TEST(ar.upper_outward(neg, 100) == 0);
+  // an ordinary interval: the exact endpoints
+  const Interval third = ar.from_int(1) / ar.from_int(3);
+  BOOST_TEST(ar.lower_outward(third, 100) == ar.lower(third));
+  BOOST_TEST(ar.upper_outward(third, 100) == ar.upper(third));
+  // the threshold itself: 2^-100 is not below 2^-100, 2^-101 is
+  const Interval at = ar.from_rational(tiny);
+  BOOST_TEST(ar.lower_outward(at, 100) == tiny);
+  const Interval below = ar.from_rational(tiny / 2);
+  BOOST_TEST(ar.lower_outward(below, 100) == 0);
+  BOOST_TEST(ar.upper_outward(below, 100) == tiny);
+}

@@ -97,6 +97,16 @@ def regressions():
         # abort on exhausted memory: copy had no estimate (16 GB, then GMP aborted, exit 134)
         case("copy-L-8192-recall", ["copy", "--L", "8192", "--schedule", "recall", "--max-memory", "4G"]),
         case("copy-L-4096-recall-2G", ["copy", "--L", "4096", "--schedule", "recall", "--max-memory", "2G"]),
+        # runaway certified references: endpoints at MPFR's underflow threshold became 2^30-bit
+        # rationals (18 s and 1 GB for z = -1e12; 478 s and 5 GB with --json)
+        case("mamba-gate-z-minus-1e12", ["eval", "{file}", "--json"],
+             dumps({"mamba": {"delta": ["1/2"], "A": ["-1"], "B": [["1"]], "C": [["1"]], "z": ["-1e12"]}, "input": [1]})),
+        case("mamba-1e6-values", ["eval", "{file}"], dumps({"mamba": {"delta": ["1e6"] * 3, "A": ["-1e6"], "B": [["1e6"]] * 3, "C": [["1e6"]] * 3,
+                                                                      "D": "1e6", "z": ["1e6", "-1e6", "1e300"]}, "input": [1, 2, 3]})),
+        case("mamba-zoh-1e300", ["eval", "{file}"], dumps({"mamba": {"delta": ["1e-300", "1e300"], "A": ["-1e300"], "B": [["1e300"]] * 2,
+                                                                     "C": [["1e300"]] * 2, "discretization": "zoh"}, "input": [1, 2]})),
+        case("softmax-logits-1e600", ["eval", "{file}"], dumps({"softmax_attention": {"q": [["1e300"], ["1e300"]], "k": [["1e300"], ["-1e300"]]}, "input": [1, 2]})),
+        case("softmax-logits-1e12", ["eval", "{file}"], dumps({"softmax_attention": {"q": [["1e6"], ["1e6"]], "k": [["1e6"], ["-1e6"]]}, "input": [1, 2]})),
         # --max-memory not kept while reading: /dev/zero and an endless pipe were read to 2 GB
         case("eval-dev-zero-64M", ["eval", "/dev/zero", "--max-memory", "64M"]),
         case("eval-endless-stdin-64M", ["eval", "-", "--max-memory", "64M"], stdin=b"[" + b" " * (8 << 20)),
@@ -211,8 +221,6 @@ def open_findings():
     """Cases of findings not fixed yet: they fail the limits today (see OPEN_SEEDS)."""
     return [
         case("open-too-large-exact", ["eval", "{file}"], open(os.path.join(ROOT, "tests", "io", "fixtures", "too_large.json"), "rb").read()),
-        case("open-softmax-1e300", ["eval", "{file}"], dumps({"softmax_attention": {"q": [["1e300"], ["1e300"]], "k": [["1e300"], ["-1e300"]]}, "input": [1, 2]})),
-        case("open-mamba-z-1e12", ["eval", "{file}"], dumps({"mamba": {"delta": ["1/2"], "A": ["-1"], "B": [["1"]], "C": [["1"]], "z": ["-1e12"]}, "input": [1]})),
         case("open-cot-lis-exact-4096", ["cot", "lis", "--random", "4096", "--precision", "exact"]),
     ]
 
