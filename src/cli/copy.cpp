@@ -26,6 +26,7 @@
 #include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/progress.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
 #include "io/memory.hpp"
@@ -49,6 +50,7 @@ struct CopyOptions {
   std::string semantics;
   std::string max_memory;  // empty: MemAvailable
   bool json = false;
+  bool quiet = false;  // no progress line
 };
 
 // Full copy of 2^16 tokens evaluates 2^16 outputs over distances up to 2^16 per value: the
@@ -92,7 +94,10 @@ int run_copy(const CopyOptions& opt) {
   for (const arith::Precision& prec : precisions) {
     rows.push_back(arith::with_arithmetic(prec, [&](const auto& ar) -> Row {
       using A = std::decay_t<decltype(ar)>;
-      const tasks::CopyOutcome o = tasks::evaluate_slot_copy(ar, layer, values, tasks::CopyCriterion{}, sem);
+      Progress progress("copy " + prec.name, schedule.outputs.size(), !opt.quiet, "outputs");
+      const tasks::CopyOutcome o = tasks::evaluate_slot_copy(ar, layer, values, tasks::CopyCriterion{}, sem,
+                                                             [&](std::size_t done, std::size_t) { progress.update(done); });
+      progress.finish();
       const bool certain = A::is_exact || A::is_certified;
       const Verdict v = verdict_of(o.holds(), certain);  // undecided stays undecided
       std::optional<std::size_t> step;
@@ -148,6 +153,7 @@ void setup_copy(CLI::App& app, int& exit_code) {
   sub->add_option("--values", opt->values, "Value set: pm1, int:V or alphabet:K")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimate, e.g. 4G (default: MemAvailable)");
+  sub->add_flag("--quiet", opt->quiet, "No progress line on stderr");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
   sub->callback([opt, &exit_code] { exit_code = run_copy(*opt); });
 }

@@ -29,6 +29,7 @@
 #include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/progress.hpp"
 #include "core/version.hpp"
 #include "dp/generate.hpp"
 #include "dp/model.hpp"
@@ -49,6 +50,7 @@ struct CotCliOptions {
   std::string precision = "exact";
   std::string semantics;
   bool json = false;
+  bool quiet = false;  // no progress line
 };
 
 // Generation feeds 2T + 1 tokens; the local models cost O(T) and the others O(T^2) in total.
@@ -182,7 +184,16 @@ int run_cot(const CotCliOptions& opt) {
   const arith::Precision precision = arith::parse_precision(opt.precision);
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
 
-  const dp::CotOutcome o = arith::with_arithmetic(precision, [&](const auto& ar) { return dp::generate_cot(ar, problem, model, input, sem); });
+  // A progress line on stderr for long chains (a terminal after a second, a log once a minute).
+  std::optional<Progress> progress;
+  dp::CotOptions options;
+  options.on_position = [&](std::size_t done, std::size_t total) {
+    if (!progress) progress.emplace("cot " + problem.id(), total, !opt.quiet, "positions");
+    progress->update(done);
+  };
+  const dp::CotOutcome o =
+      arith::with_arithmetic(precision, [&](const auto& ar) { return dp::generate_cot(ar, problem, model, input, sem, options); });
+  if (progress) progress->finish();
 
   if (opt.json) {
     auto values = [](const auto& v) {
@@ -250,6 +261,7 @@ void setup_cot(CLI::App& app, int& exit_code) {
   sub->add_option("--model", opt->model, "mamba-general, mamba-local, transformer or transformer-window (default: mamba-local for local problems, mamba-general otherwise)");
   sub->add_option("--precision", opt->precision, "One arithmetic")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
+  sub->add_flag("--quiet", opt->quiet, "No progress line on stderr");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the text");
   sub->callback([opt, &exit_code] { exit_code = run_cot(*opt); });
 }

@@ -24,7 +24,7 @@ CotOutcome run_one(const Problem& problem, const Model& model, const std::vector
                    const models::RoundingSemantics& sem, bool stop_at_first_wrong, std::string* arithmetic_name) {
   return arith::with_arithmetic(precision, [&](const auto& ar) {
     if (arithmetic_name) *arithmetic_name = ar.name();
-    return generate_cot(ar, problem, model, input, sem, CotOptions{stop_at_first_wrong, false});
+    return generate_cot(ar, problem, model, input, sem, CotOptions{stop_at_first_wrong, false, {}});
   });
 }
 
@@ -294,7 +294,7 @@ CheckResult cost_series(const Problem& problem, ModelKind kind, const std::vecto
     const auto input = problem.random_input(length, input_seed(seed, length, 0));
     // Counting only: the heads and the network add the sizes of the loops they would run.
     const CotOutcome counted =
-        generate_cot(arith::DyadicArith{}, problem, model, input, models::RoundingSemantics{}, CotOptions{false, true});
+        generate_cot(arith::DyadicArith{}, problem, model, input, models::RoundingSemantics{}, CotOptions{false, true, {}});
     const CotCounters& c = counted.counters;
     std::string source = "by structure";
     if (length <= executed_up_to) {

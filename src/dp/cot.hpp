@@ -3,6 +3,7 @@
 // wrong token, and the costs the heads counted.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ std::string to_string(CotOutcome::State s);
 struct CotOptions {
   bool stop_at_first_wrong = false;  // searches: stop at the first wrong token
   bool count_only = false;           // cost sweeps: count, feed the expected tokens, compute nothing
+  std::function<void(std::size_t done, std::size_t total)> on_position;  // after each stream position (progress)
 };
 
 }  // namespace freelunch::dp

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "arith/arithmetic.hpp"
+#include "core/cancel.hpp"
 #include "dp/cot.hpp"
 #include "dp/heads.hpp"
 #include "dp/model.hpp"
@@ -123,6 +124,8 @@ CotOutcome generate_cot(const A& ar, const Problem& problem, const Model& model,
   std::uint64_t before_step = 0;
   std::optional<V> next_token;  // the token generated for the next position
   for (std::size_t t = 0; t < length; ++t) {
+    throw_if_cancelled();
+    if (options.on_position) options.on_position(t, length);
     // The token of position t.
     V u = ar.from_int(0);
     if (const std::size_t i = stream.step_at(t); i > 0) {

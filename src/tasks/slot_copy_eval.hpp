@@ -12,11 +12,13 @@
 // per output. Every value of the set is tried at every output, which covers all input sequences:
 // an output depends only on its source value.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <utility>
 #include <vector>
 
 #include "arith/arithmetic.hpp"
+#include "core/cancel.hpp"
 #include "models/rounding_semantics.hpp"
 #include "models/storage.hpp"
 #include "tasks/copy_outcome.hpp"
@@ -26,7 +28,8 @@ namespace freelunch::tasks {
 
 template <arith::Arithmetic A>
 CopyOutcome evaluate_slot_copy(const A& ar, const SlotCopyLayer& layer, const ValueSet& value_set,
-                               const CopyCriterion& criterion, const models::RoundingSemantics& sem) {
+                               const CopyCriterion& criterion, const models::RoundingSemantics& sem,
+                               const std::function<void(std::size_t done, std::size_t total)>& on_output = {}) {
   using V = typename A::value_type;
   const CopySchedule& s = layer.schedule();
   auto stored = [&](const Rational& q) { return ar.from_rational(models::through_storage(q, sem)); };
@@ -65,6 +68,8 @@ CopyOutcome evaluate_slot_copy(const A& ar, const SlotCopyLayer& layer, const Va
     }
   };
   for (std::size_t k = 0; k < s.outputs.size(); ++k) {
+    throw_if_cancelled();
+    if (on_output) on_output(k, s.outputs.size());
     const std::size_t p = s.sources[k];
     if (!layer.served(k)) {
       // No slot for this source: the read-out is c_i · h_i with c_i = 0, an exact 0 while the

@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(count_only_mode_equals_the_executed_counts) {
       for (std::size_t length : {64u, 128u}) {
         const Model m = make_model(kind, p, length);
         const auto input = p.random_input(length, input_seed(1, length, 0));
-        const CotOutcome counted = generate_cot(arith::DyadicArith{}, p, m, input, {}, CotOptions{false, true});
+        const CotOutcome counted = generate_cot(arith::DyadicArith{}, p, m, input, {}, CotOptions{false, true, {}});
         const CotOutcome executed =
             m.is_mamba() ? generate_cot(arith::DyadicArith{}, p, m, input, {})
                          : generate_cot(arith::MpfrArith(softmax_precision_bits(length)), p, m, input, {});
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(kadane_fp16_fails_at_the_first_unrepresentable_value) {
       if (static_cast<long>(static_cast<_Float16>(static_cast<float>(dp_values[i]))) != dp_values[i]) oracle = i + 1;
     BOOST_REQUIRE(oracle.has_value());
     const CotOutcome out = generate_cot(fp16, p, make_model(ModelKind::mamba_local, p, length), input, models::RoundingSemantics{},
-                                        CotOptions{true, false});
+                                        CotOptions{true, false, {}});
     BOOST_REQUIRE(out.first_wrong.has_value());
     BOOST_TEST(*out.first_wrong == *oracle, "seed " << seed);
   }

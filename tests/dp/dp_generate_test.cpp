@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(counters_match_closed_forms) {
       for (std::size_t length : {1u, 6u, 17u}) {
         const auto s = p.random_input(length, 11);
         const Model m = make_model(kind, p, length);
-        const CotOutcome counted = generate_cot(ar, p, m, s, kSem, CotOptions{false, true});
+        const CotOutcome counted = generate_cot(ar, p, m, s, kSem, CotOptions{false, true, {}});
         const CotOutcome computed = m.is_mamba() ? generate_cot(ar, p, m, s, kSem) : generate_cot(mp, p, m, s, kSem);
         BOOST_TEST(counted.counters.mul_adds_total == computed.counters.mul_adds_total, p.name() << " " << m.describe());
         BOOST_TEST(counted.counters.state_numbers == computed.counters.state_numbers);
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(kadane_fails_in_fp16_past_2048) {
   const arith::SoftFloatArith fp16(format("fp16"));
   const Problem p(ProblemKind::kadane);
   const std::vector<long> ones(2100, 1);
-  const CotOutcome out = generate_cot(fp16, p, make_model(ModelKind::mamba_local, p, ones.size()), ones, kSem, CotOptions{true, false});
+  const CotOutcome out = generate_cot(fp16, p, make_model(ModelKind::mamba_local, p, ones.size()), ones, kSem, CotOptions{true, false, {}});
   BOOST_TEST(!out.correct());
   BOOST_REQUIRE(out.first_wrong.has_value());
   BOOST_TEST(*out.first_wrong == 2049u);
