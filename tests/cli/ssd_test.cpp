@@ -30,28 +30,16 @@
 
 #include "arith/rational.hpp"
 
-
 namespace {
 
 // --- the formats, each as a value type with correctly rounded +, × and conversion from binary64
 
-struct Fp32 {
-  using T = float;
-  static T from(double x) { return static_cast<float>(x); }
-  static T add(T x, T y) {
-    volatile T r = x + y;
-    return r;
-  }
-  static T mul(T x, T y) {
-    volatile T r = x * y;
-    return r;
-  }
-  static double value(T x) { return x; }
-};
-
-struct Fp16 {
-  using T = _Float16;
-  static T from(double x) { return static_cast<_Float16>(x); }  // one rounding (__truncdfhf2)
+// A native type whose + and × the compiler rounds once each; `volatile` keeps every result in
+// memory, so no wider intermediate (x87, FMA contraction) can stand in for it.
+template <class Native>
+struct NativeFormat {
+  using T = Native;
+  static T from(double x) { return static_cast<T>(x); }  // one rounding (for _Float16: __truncdfhf2)
   static T add(T x, T y) {
     volatile T r = x + y;
     return r;
@@ -62,6 +50,8 @@ struct Fp16 {
   }
   static double value(T x) { return static_cast<double>(x); }
 };
+using Fp32 = NativeFormat<float>;
+using Fp16 = NativeFormat<_Float16>;
 
 // bf16 values held in a double. Rounding to 8 significant bits, nearest with ties to even, on the
 // binary64 bit pattern: add half an ulp of the target (minus one when the kept part is even) and
