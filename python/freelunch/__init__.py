@@ -222,9 +222,12 @@ def scan(a: Any, b: Any, c: Any, u: Any, precision: str = "fp16", semantics: str
 
 def eval(layer: Union[dict, str, "_os.PathLike[str]"], precision: Union[str, Sequence[str], None] = None,
          schedule: Optional[str] = None, semantics: Optional[str] = None, ranks: bool = True,
-         max_rank_length: Optional[int] = None, max_memory: Optional[str] = None) -> dict:
+         max_rank_length: Optional[int] = None, max_memory: Optional[str] = None,
+         max_time: Optional[str] = None) -> dict:
     """``freelunch eval``: a layer (a dict in the layer-JSON form of docs/layer-json.md, or a path)
-    evaluated per arithmetic; returns the ``eval --json`` object ("file" is "-" for a dict)."""
+    evaluated per arithmetic; returns the ``eval --json`` object ("file" is "-" for a dict).
+    max_time ("90s", "10m", "2h"; default 10 minutes) caps the estimated and the actual time: over
+    it, ValueError naming the estimate."""
     args = ["eval"]
     stdin = None
     if isinstance(layer, dict):
@@ -233,7 +236,7 @@ def eval(layer: Union[dict, str, "_os.PathLike[str]"], precision: Union[str, Seq
     else:
         args.append(_os.fspath(layer))
     args += _options(precision=_precision_list(precision), schedule=schedule, semantics=semantics,
-                     max_rank_length=max_rank_length, max_memory=max_memory, no_ranks=not ranks)
+                     max_rank_length=max_rank_length, max_memory=max_memory, max_time=max_time, no_ranks=not ranks)
     return _single(*args, "--json", stdin=stdin)[1]
 
 

@@ -26,7 +26,9 @@
 #include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/cancel.hpp"
 #include "core/progress.hpp"
+#include "core/time_cap.hpp"
 #include "core/result.hpp"
 #include "core/version.hpp"
 #include "io/memory.hpp"
@@ -49,6 +51,7 @@ struct CopyOptions {
   std::string values = "pm1";
   std::string semantics;
   std::string max_memory;  // empty: MemAvailable
+  std::string max_time;    // empty: kDefaultTimeCap
   bool json = false;
   bool quiet = false;  // no progress line
 };
@@ -82,13 +85,23 @@ int run_copy(const CopyOptions& opt) {
   // Refuse before running what would exhaust memory (GMP aborts the process when it cannot allocate).
   const bool cap_given = !opt.max_memory.empty();
   const std::uint64_t cap = cap_given ? io::parse_byte_size(opt.max_memory) : io::default_memory_cap();
+  const TimeCap time_cap = time_cap_from(opt.max_time);
+  TimeEstimate total;
+  double largest = -1;
   for (const arith::Precision& prec : precisions) {
-    const tasks::SlotCopyMemory need = tasks::estimate_slot_copy_memory(layer, values, prec);
+    const tasks::SlotCopyEstimate need = tasks::estimate_slot_copy(layer, values, prec);
+    total.seconds += need.time.seconds;
+    if (need.time.seconds > largest) largest = need.time.seconds, total.what = "mostly " + need.time.what;
     if (need.bytes > static_cast<double>(cap))
       throw UsageError("copy in " + prec.name + " needs about " + io::format_bytes(need.bytes) + " (" + need.what + "), above the memory cap " +
                        io::format_bytes(static_cast<double>(cap)) + " (" + (cap_given ? "--max-memory" : io::available_memory() ? "MemAvailable" : "the fallback cap") +
                        "); use a smaller --L, or raise the cap with --max-memory");
   }
+
+  refuse_if_over(total, time_cap, "copy", "use a smaller --L or fewer arithmetics");
+  if (!opt.quiet && total.seconds >= kAnnouncedSeconds)
+    std::fprintf(stderr, "copy: about %s of work estimated (%s)\n", format_duration(total.seconds).c_str(), total.what.c_str());
+  const ScopedDeadline deadline(time_cap.seconds, time_cap.text());
 
   std::vector<Row> rows;
   for (const arith::Precision& prec : precisions) {
@@ -153,7 +166,8 @@ void setup_copy(CLI::App& app, int& exit_code) {
   sub->add_option("--values", opt->values, "Value set: pm1, int:V or alphabet:K")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimate, e.g. 4G (default: MemAvailable)");
-  sub->add_flag("--quiet", opt->quiet, "No progress line on stderr");
+  sub->add_option("--max-time", opt->max_time, "Time cap for the estimate and the run, e.g. 90s, 10m, 2h (default: 10 min)");
+  sub->add_flag("--quiet", opt->quiet, "No estimate or progress line on stderr");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
   sub->callback([opt, &exit_code] { exit_code = run_copy(*opt); });
 }

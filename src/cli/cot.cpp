@@ -29,7 +29,9 @@
 #include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/cancel.hpp"
 #include "core/progress.hpp"
+#include "core/time_cap.hpp"
 #include "core/version.hpp"
 #include "dp/generate.hpp"
 #include "dp/model.hpp"
@@ -50,7 +52,8 @@ struct CotCliOptions {
   std::string precision = "exact";
   std::string semantics;
   bool json = false;
-  bool quiet = false;  // no progress line
+  bool quiet = false;  // no estimate or progress line
+  std::string max_time;  // empty: kDefaultTimeCap
 };
 
 // Generation feeds 2T + 1 tokens; the local models cost O(T) and the others O(T^2) in total.
@@ -184,6 +187,14 @@ int run_cot(const CotCliOptions& opt) {
   const arith::Precision precision = arith::parse_precision(opt.precision);
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
 
+  const TimeCap time_cap = time_cap_from(opt.max_time);
+  const TimeEstimate need = dp::estimate_cot_time(problem, model, input.size(), precision);
+  refuse_if_over(need, time_cap, "cot " + problem.id() + " with " + dp::to_string(kind) + " at T = " + std::to_string(input.size()),
+                 "use a smaller T or a rounded arithmetic");
+  if (!opt.quiet && need.seconds >= kAnnouncedSeconds)
+    std::fprintf(stderr, "cot: about %s of work estimated (%s)\n", format_duration(need.seconds).c_str(), need.what.c_str());
+  const ScopedDeadline deadline(time_cap.seconds, time_cap.text());
+
   // A progress line on stderr for long chains (a terminal after a second, a log once a minute).
   std::optional<Progress> progress;
   dp::CotOptions options;
@@ -261,7 +272,8 @@ void setup_cot(CLI::App& app, int& exit_code) {
   sub->add_option("--model", opt->model, "mamba-general, mamba-local, transformer or transformer-window (default: mamba-local for local problems, mamba-general otherwise)");
   sub->add_option("--precision", opt->precision, "One arithmetic")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
-  sub->add_flag("--quiet", opt->quiet, "No progress line on stderr");
+  sub->add_option("--max-time", opt->max_time, "Time cap for the estimate and the run, e.g. 90s, 10m, 2h (default: 10 min)");
+  sub->add_flag("--quiet", opt->quiet, "No estimate or progress line on stderr");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the text");
   sub->callback([opt, &exit_code] { exit_code = run_cot(*opt); });
 }

@@ -26,7 +26,10 @@
 #include "cli/validators.hpp"
 #include "cli/output_sink.hpp"
 #include "core/deviation.hpp"
+#include "core/cancel.hpp"
 #include "core/printable.hpp"
+#include "core/progress.hpp"
+#include "core/time_cap.hpp"
 #include "core/version.hpp"
 #include "io/layer_eval.hpp"
 #include "io/layer_json.hpp"
@@ -42,6 +45,8 @@ struct EvalOptions {
   std::string schedule;    // empty: the file's "schedule", if any
   std::string semantics;
   std::string max_memory;  // empty: MemAvailable
+  std::string max_time;    // empty: kDefaultTimeCap
+  bool quiet = false;      // no estimate or progress line on stderr
   std::size_t max_rank_length = io::kMaxRankProfileLength;
   bool no_ranks = false;
   bool json = false;
@@ -164,27 +169,67 @@ int run_eval(const EvalOptions& opt) {
   std::vector<arith::Precision> runs{reference};
   for (const arith::Precision& p : precisions)
     if (p.name != reference.name) runs.push_back(p);
+  // Time: every run, its comparison with the reference (a few exact operations per output on
+  // numbers of both runs' sizes) and the rank profile, against one cap for the whole command.
+  double reference_bits = 0;
+  std::vector<TimeEstimate> stages;
   for (const arith::Precision& p : runs) {
-    const io::MemoryEstimate need = io::estimate_run_memory(spec, p);
-    if (need.bytes > static_cast<double>(cap))
+    const io::RunEstimate need = io::estimate_run(spec, p);
+    if (need.memory.bytes > static_cast<double>(cap))
       throw UsageError(opt.file + ": evaluating in " + p.name + (p.name == reference.name ? " (the reference)" : "") + " needs about " +
-                       io::format_bytes(need.bytes) + " (" + need.what +
+                       io::format_bytes(need.memory.bytes) + " (" + need.memory.what +
                        "), above the memory cap " + io::format_bytes(static_cast<double>(cap)) + " (" + cap_source + ")");
+    if (stages.empty()) reference_bits = need.output_bits;
+    const double compare = stages.empty() ? 0 : 4 * static_cast<double>(spec.length()) * exact_op_seconds(reference_bits + need.output_bits);
+    char what[200];
+    std::snprintf(what, sizeof what, "comparing %s's outputs with the reference's of up to %.3g bits", p.name.c_str(), reference_bits);
+    stages.push_back(compare > need.time.seconds ? TimeEstimate{need.time.seconds + compare, what}
+                                                 : TimeEstimate{need.time.seconds + compare, p.name + ": " + need.time.what});
   }
+  TimeEstimate total;
+  double largest = -1;
+  for (const TimeEstimate& t : stages) {
+    total.seconds += t.seconds;
+    if (t.seconds > largest) largest = t.seconds, total.what = t.what;  // the stage that dominates
+  }
+  const TimeCap time_cap = time_cap_from(opt.max_time);
+  refuse_if_over({total.seconds, "mostly " + total.what}, time_cap, opt.file + ": evaluating", "use fewer arithmetics or a shorter layer");
+  // The rank profile is left out, with the reason, when it alone would break a cap (as for memory).
+  io::RankProfile profile;
+  if (opt.no_ranks) {
+    profile.reason = "--no-ranks";
+  } else if (spec.length() <= opt.max_rank_length) {
+    const TimeEstimate ranks = io::estimate_rank_profile(spec).time;
+    if (total.seconds + ranks.seconds > time_cap.seconds)
+      profile.reason = "it needs about " + format_duration(ranks.seconds) + " (" + ranks.what + "), beyond the time cap " + time_cap.text() +
+                       " with the runs; raise the cap with --max-time";
+    else if (ranks.seconds > largest)
+      total.what = ranks.what;
+    total.seconds += ranks.seconds;
+  }
+  if (!opt.quiet && total.seconds >= kAnnouncedSeconds)
+    std::fprintf(stderr, "eval: about %s of work estimated (mostly %s)\n", format_duration(total.seconds).c_str(), total.what.c_str());
+  const ScopedDeadline deadline(time_cap.seconds, time_cap.text());
 
-  // The runs, the reference first.
+  // The runs, the reference first; a progress line counts runs, comparisons and rank blocks.
+  const bool ranks_run = profile.reason.empty() && spec.length() <= opt.max_rank_length;
+  const std::size_t steps = 2 * runs.size() + (ranks_run ? spec.length() : 0);
+  Progress progress("eval", steps, !opt.quiet, "stages (runs, comparisons, rank blocks)");
+  std::size_t done = 0;
   std::vector<Row> rows;
   for (const arith::Precision& p : runs) {
     Row r{io::run_layer(p, spec, sem), rows.empty(), {}, std::nullopt};
     rows.push_back(std::move(r));
+    progress.update(++done);
   }
   for (Row& r : rows) {
     r.comparison = io::compare_runs(r.run, rows.front().run);
     if (spec.schedule) r.schedule = io::check_schedule(r.run, *spec.schedule, spec.input);
+    progress.update(++done);
   }
-  io::RankProfile profile;
-  if (opt.no_ranks) profile.reason = "--no-ranks";
-  else profile = io::layer_rank_profile(spec, opt.max_rank_length, cap);
+  if (profile.reason.empty()) profile = io::layer_rank_profile(spec, opt.max_rank_length, cap, [&](std::size_t r) { progress.update(done + r); });
+  progress.update(steps);
+  progress.finish();
 
   // Notes: how numbers were read, assumptions the file leaves.
   std::vector<std::string> notes;
@@ -333,6 +378,8 @@ void setup_eval(CLI::App& app, int& exit_code) {
   sub->add_option("--schedule", opt->schedule, "Copy schedule: full, reverse, shift:K, distance or I:P,I:P,... (overrides the file's)");
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. fused,pairwise,storage=bf16");
   sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimates, e.g. 4G (default: MemAvailable)");
+  sub->add_option("--max-time", opt->max_time, "Time cap for the estimate and the run, e.g. 90s, 10m, 2h (default: 10 min)");
+  sub->add_flag("--quiet", opt->quiet, "No estimate or progress line on stderr");
   sub->add_option("--max-rank-length", opt->max_rank_length, "Largest N for the exact rank profile (its cost grows like N^4)")->capture_default_str()->check(exact_integer<std::size_t>());
   sub->add_flag("--no-ranks", opt->no_ranks, "Skip the exact rank profile");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the text");

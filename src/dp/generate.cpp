@@ -1,12 +1,42 @@
 #include "dp/generate.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <queue>
+#include <variant>
 #include <set>
 
 #include "arith/errors.hpp"
 #include "core/cancel.hpp"
 
 namespace freelunch::dp {
+
+TimeEstimate estimate_cot_time(const Problem& problem, const Model& model, std::size_t steps, const arith::Precision& precision) {
+  const std::size_t length = Stream::for_problem(problem, steps).length();
+  const double heads = static_cast<double>(problem.aggregates() ? 1 : problem.dependencies(1).size());
+  const bool exact = std::holds_alternative<arith::ExactSpec>(precision.spec);
+  constexpr double kOpsPerEntry = 6;
+  double seconds = 0, ops = 0;
+  for (std::size_t t = 0; t < length; ++t) {
+    const double position = static_cast<double>(t);
+    double entries = 0, per_entry = kOpsPerEntry, bits = 64;
+    switch (model.kind) {
+      case ModelKind::mamba_general: entries = static_cast<double>(length); break;
+      case ModelKind::mamba_local:
+        entries = static_cast<double>(model.window);
+        bits += static_cast<double>(std::abs(model.decay_log2)) * position;
+        break;
+      case ModelKind::transformer: entries = position + 1, per_entry += kTranscendentalOps; break;
+      case ModelKind::transformer_window: entries = std::min(position + 1, static_cast<double>(model.window)), per_entry += kTranscendentalOps; break;
+    }
+    const double position_ops = heads * entries * per_entry;
+    ops += position_ops;
+    seconds += position_ops * (exact ? exact_op_seconds(bits, 64) : value_op_seconds(precision));
+  }
+  char what[160];
+  std::snprintf(what, sizeof what, "%.3g operations over %zu stream positions in %s", ops, length, precision.name.c_str());
+  return {seconds, what};
+}
 
 std::string to_string(CotOutcome::State s) {
   switch (s) {

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "arith/arithmetic.hpp"
+#include "arith/precision.hpp"
 #include "core/cancel.hpp"
+#include "core/time_cap.hpp"
 #include "dp/cot.hpp"
 #include "dp/heads.hpp"
 #include "dp/model.hpp"
@@ -21,6 +23,15 @@
 #include "dp/stream.hpp"
 
 namespace freelunch::dp {
+
+// The time generate_cot takes in `precision` for `steps` input tokens (core/time_cap.hpp): per
+// stream position each head updates its state (mamba-general: one entry per position, so O(T^2)
+// in all; mamba-local: w entries) or attends (transformer: every earlier position, an exp each;
+// window: w), about six operations per entry. Exact Mamba states are dyadic: mamba-general's
+// one-hot slots keep their values' size (a = 1/2 shifts the exponent), mamba-local's sum the
+// whole history at a = 2^-e, so their size grows by e bits per position and an exact local chain
+// costs O(T^2) bit operations (kadane: 9 s at T = 16384, 4 min at 65536).
+TimeEstimate estimate_cot_time(const Problem& problem, const Model& model, std::size_t steps, const arith::Precision& precision);
 
 namespace detail {
 

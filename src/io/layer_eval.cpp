@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "arith/exact.hpp"
+#include "core/cancel.hpp"
+#include "core/time_cap.hpp"
 #include "io/memory.hpp"
 #include "linalg/rank.hpp"
 #include "models/sequence_matrix.hpp"
@@ -155,6 +157,7 @@ LayerRun run_layer(const arith::Precision& p, const LayerSpec& spec, const model
     run.precision = ar.name();
     if constexpr (requires { ar.path(); }) run.exact_path = ar.path();
     for (const V& x : y) {
+      throw_if_cancelled();
       if constexpr (requires { ar.lower_outward(x, kTinyExponent); }) {
         run.enclosure = true;
         const bool finite = ar.is_finite(x);
@@ -194,6 +197,7 @@ arith::Precision reference_precision(const LayerSpec& spec, const std::vector<ar
 Comparison compare_runs(const LayerRun& run, const LayerRun& reference) {
   Comparison c;
   for (std::size_t t = 0; t < run.length(); ++t) {
+    throw_if_cancelled();
     if (!run.finite(t)) {
       if (!c.first_nonfinite) c.first_nonfinite = t;
       if (!c.first_step) c.first_step = t;
@@ -226,6 +230,7 @@ ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& sch
   const Rational half(1, 2);
   std::optional<std::size_t> first_unknown;
   for (std::size_t k = 0; k < schedule.outputs.size(); ++k) {
+    throw_if_cancelled();
     const std::size_t i = schedule.outputs[k];
     const Rational& target = input[schedule.sources[k]];
     arith::Tribool ok(false);
@@ -245,7 +250,8 @@ ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& sch
   return c;
 }
 
-RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap) {
+RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap,
+                               const std::function<void(std::size_t)>& on_block) {
   RankProfile out;
   const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
   if (!p) {
@@ -259,7 +265,7 @@ RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, st
                  ", the limit for exact ranks (N - 1 ranks of dense blocks whose entries grow with N; raise it with --max-rank-length)";
     return out;
   }
-  const MemoryEstimate need = estimate_rank_profile_memory(spec);
+  const MemoryEstimate need = estimate_rank_profile(spec).memory;
   if (need.bytes > static_cast<double>(memory_cap)) {
     out.reason = "it needs about " + format_bytes(need.bytes) + " (" + need.what + "), above the memory cap " +
                  format_bytes(static_cast<double>(memory_cap));
@@ -269,39 +275,63 @@ RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, st
   std::tie(out.ranks, out.exact_path) = arith::run_exact([&](const auto& ar) {
     using V = typename std::decay_t<decltype(ar)>::value_type;
     const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, *p, sem), sem);
-    return std::make_pair(linalg::semiseparable_rank_profile(m.map([&](const V& x) { return ar.to_rational(x); })), ar.path());
+    return std::make_pair(linalg::semiseparable_rank_profile(m.map([&](const V& x) { return ar.to_rational(x); }), on_block), ar.path());
   });
   out.computed = true;
   return out;
 }
 
-MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision& p) {
+RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p) {
   std::size_t count = 0;
   const double params = parameter_bytes(spec, count);
   const std::size_t length = spec.length(), n = spec.state();
+  const double N = static_cast<double>(length), nn = static_cast<double>(n);
+  RunEstimate out;
   if (!std::holds_alternative<arith::ExactSpec>(p.spec)) {
     // Parameters in the arithmetic, Mamba's discretized a and b, state, outputs, softmax's logits and weights.
-    double values = static_cast<double>(count) + static_cast<double>(n) + 2.0 * static_cast<double>(length);
-    if (spec.kind() == LayerKind::mamba) values += 2.0 * static_cast<double>(length * n);
-    if (spec.kind() == LayerKind::softmax_attention) values += 2.0 * static_cast<double>(length);
+    double values = static_cast<double>(count) + nn + 2.0 * N;
+    if (spec.kind() == LayerKind::mamba) values += 2.0 * N * nn;
+    if (spec.kind() == LayerKind::softmax_attention) values += 2.0 * N;
     const double each = value_bytes(p);
-    return {values * each, std::to_string(static_cast<unsigned long long>(values)) + " values of " + format_bytes(each) + " in " + p.name};
+    out.memory = {values * each, std::to_string(static_cast<unsigned long long>(values)) + " values of " + format_bytes(each) + " in " + p.name};
+    // Operations: a scan step is a product, a product-sum and a read-out per state; Mamba adds
+    // the discretization (an exp per state and step); causal softmax N (N + 1) / 2 logits of
+    // d_k products, an exp and a weighted sum each.
+    double ops = static_cast<double>(count) + 4.0 * N * nn;
+    if (spec.kind() == LayerKind::mamba) ops += N * nn * (kTranscendentalOps + 4);
+    if (spec.kind() == LayerKind::softmax_attention) ops = N * (N + 1) / 2 * (2.0 * nn + kTranscendentalOps + 3);
+    char what[160];
+    std::snprintf(what, sizeof what, "%.3g operations in %s", ops, p.name.c_str());
+    out.time = {ops * value_op_seconds(p), what};
+    out.output_bits = std::holds_alternative<arith::IntervalSpec>(p.spec) ? 2.0 * static_cast<double>(std::get<arith::IntervalSpec>(p.spec).precision) : 64;
+    return out;
   }
   const std::optional<models::ScanParams<Rational>> scan = as_scan(spec);
-  if (!scan) return {params, "the exact parameters"};  // no exact run: the layer needs exp
-  // The recurrence on size bounds: state entries after each step, each output, summed over outputs.
+  if (!scan) {  // no exact run: the layer needs exp
+    out.memory = {params, "the exact parameters"};
+    return out;
+  }
+  // The recurrence on size bounds: state entries after each step, each output, summed over
+  // outputs; each operation costs what an exact operation of its result's size costs.
   const SizeModel model(all_dyadic(*scan, spec.input));
   std::vector<SizeBound> h(n, model.of(Rational(0)));
-  double outputs = 0, largest = 0;
+  double outputs = 0, largest = 0, seconds = 0;
+  // An operation's cost by its result's size and its smaller operand's.
+  auto op = [&](const SizeBound& result, const SizeBound& x, const SizeBound& y) {
+    seconds += exact_op_seconds(model.bits(result), std::min(model.bits(x), model.bits(y)), !model.dyadic());
+    return result;
+  };
+  auto product = [&](const SizeBound& x, const SizeBound& y) { return op(model.product(x, y), x, y); };
+  auto sum = [&](const SizeBound& x, const SizeBound& y) { return op(model.sum(x, y), x, y); };
   for (std::size_t t = 0; t < length; ++t) {
     const SizeBound u = model.of(spec.input[t]);
     std::optional<SizeBound> y;
     for (std::size_t s = 0; s < n; ++s) {
-      h[s] = model.sum(model.product(model.of(scan->decay(t, s)), h[s]), model.product(model.of(scan->key(t, s)), u));
-      const SizeBound term = model.product(model.of(scan->query(t, s)), h[s]);
-      y = y ? model.sum(*y, term) : term;
+      h[s] = sum(product(model.of(scan->decay(t, s)), h[s]), product(model.of(scan->key(t, s)), u));
+      const SizeBound term = product(model.of(scan->query(t, s)), h[s]);
+      y = y ? sum(*y, term) : term;
     }
-    if (scan->skip) y = model.sum(*y, model.product(model.of(*scan->skip), u));
+    if (scan->skip) y = sum(*y, product(model.of(*scan->skip), u));
     largest = std::max(largest, model.bits(*y));
     outputs += kRationalBytes + model.bits(*y) / 8;
   }
@@ -310,12 +340,16 @@ MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision
   char what[200];
   std::snprintf(what, sizeof what, "exact outputs and state, N = %zu, n = %zu, up to %.3g bits per output by a %s size bound", length, n, largest,
                 model.dyadic() ? "dyadic" : "rational");
-  return {params + outputs + state, what};
+  out.memory = {params + outputs + state, what};
+  std::snprintf(what, sizeof what, "%.3g exact operations on numbers of up to %.3g bits", 5.0 * N * nn, largest);
+  out.time = {seconds, what};
+  out.output_bits = largest;
+  return out;
 }
 
-MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec) {
+RunEstimate estimate_rank_profile(const LayerSpec& spec) {
   const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
-  if (!p) return {0, "no sequence matrix"};
+  if (!p) return {{0, "no sequence matrix"}, {0, "no sequence matrix"}};
   const std::size_t length = p->length, n = p->state;
   const SizeModel model(all_dyadic(*p, spec.input));
   // Entry (i, j), j <= i, is Σ_s c_i[s] (Π_{k=j+1..i} a_k[s]) b_j[s]. Per step the largest size of
@@ -344,7 +378,19 @@ MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec) {
   char what[200];
   std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a %s size bound", length, length, total_bits,
                 model.dyadic() ? "dyadic" : "rational");
-  return {4 * (entries * kRationalBytes + total_bits / 8), what};
+  RunEstimate out;
+  out.memory = {4 * (entries * kRationalBytes + total_bits / 8), what};
+  // Fraction-free elimination of block r: (N - r) r entries updated at each of its k = min(n, r,
+  // N - r) pivots, on integers of about k times the mean entry's bits.
+  const double mean_bits = length > 1 ? total_bits / (entries / 2) : 1;
+  double seconds = 0;
+  for (std::size_t r = 1; r < length; ++r) {
+    const double k = static_cast<double>(std::min({n, r, length - r}));
+    seconds += static_cast<double>(length - r) * static_cast<double>(r) * k * exact_op_seconds(k * mean_bits);
+  }
+  std::snprintf(what, sizeof what, "%zu dense exact ranks of blocks of a %zu x %zu matrix with %.3g-bit entries on average", length - 1, length, length, mean_bits);
+  out.time = {seconds, what};
+  return out;
 }
 
 }  // namespace freelunch::io

@@ -8,6 +8,7 @@
 // gate silu(z), softmax): exp of a nonzero rational is irrational (THEORY §1.1, "Exactness rule").
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 #include "arith/flags.hpp"
 #include "arith/precision.hpp"
 #include "arith/tribool.hpp"
+#include "core/time_cap.hpp"
 #include "io/layer_json.hpp"
 #include "models/mamba_channel.hpp"
 #include "models/rounding_semantics.hpp"
@@ -151,7 +153,7 @@ ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& sch
 // the reason, for layers that need exp (their parameters are irrational), for N > max_length (the
 // N - 1 exact ranks of dense blocks cost O(N^4) operations on numbers that grow with N: about 4 s
 // at N = 64 and 2 min at N = 128 for n = 16 and fp32-exported parameters), or when the estimate
-// of estimate_rank_profile_memory exceeds memory_cap.
+// of estimate_rank_profile exceeds memory_cap.
 struct RankProfile {
   bool computed = false;
   std::vector<long> ranks;
@@ -159,7 +161,9 @@ struct RankProfile {
   std::string reason;      // why not computed
 };
 inline constexpr std::size_t kMaxRankProfileLength = 64;  // the default max_length
-RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap);
+// on_block(r) is called after the rank of block r (1..N-1), for a progress line.
+RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap,
+                               const std::function<void(std::size_t)>& on_block = {});
 
 // A memory estimate in bytes and what it counts, one line.
 struct MemoryEstimate {
@@ -167,7 +171,7 @@ struct MemoryEstimate {
   std::string what;
 };
 
-// The memory one run needs at its peak (docs/layer-json.md, "Memory"). Heuristic in what it
+// The memory and time one run needs, memory at its peak (docs/layer-json.md, "Memory"). Heuristic in what it
 // counts, rigorous in the sizes it bounds:
 //  - exact: the outputs (all kept) and the state, each bounded by following the recurrence on size
 //    bounds of the parameters: for all-dyadic data (exact's dyadic path) a magnitude 2^hi and a
@@ -177,10 +181,18 @@ struct MemoryEstimate {
 //  - other arithmetics: the values held (parameters, discretized parameters, state, outputs,
 //    softmax logits) times the size of one value (P/8 + 48 bytes for MPFR, twice for intervals,
 //    16 bytes for emulated formats and fixed point).
-MemoryEstimate estimate_run_memory(const LayerSpec& spec, const arith::Precision& p);
+//  Time: each exact operation of the recurrence costs exact_op_seconds of its bound; other
+//  arithmetics count their operations (core/time_cap.hpp). output_bits bounds the size of one
+//  output, for the cost of comparing runs.
+struct RunEstimate {
+  MemoryEstimate memory;
+  TimeEstimate time;
+  double output_bits = 64;
+};
+RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p);
 // The exact sequence matrix and the blocks of the rank profile: N^2 entries, each bounded as
 // above through prefix sums over the decays, times 4 (the matrix, its rational copy, a block,
-// FLINT's integer copy).
-MemoryEstimate estimate_rank_profile_memory(const LayerSpec& spec);
+// FLINT's integer copy); the time of the N - 1 fraction-free eliminations.
+RunEstimate estimate_rank_profile(const LayerSpec& spec);
 
 }  // namespace freelunch::io

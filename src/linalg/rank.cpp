@@ -59,12 +59,13 @@ long rank_fraction_free(const Matrix<Rational>& m) {
   return static_cast<long>(rank);
 }
 
-std::vector<long> semiseparable_rank_profile(const Matrix<Rational>& m) {
+std::vector<long> semiseparable_rank_profile(const Matrix<Rational>& m, const std::function<void(std::size_t)>& on_block) {
   std::vector<long> profile;
   const std::size_t n = m.rows();
   for (std::size_t r = 1; r < n; ++r) {
     throw_if_cancelled();
     profile.push_back(rank(m.block(r, n, 0, r)));
+    if (on_block) on_block(r);
   }
   return profile;
 }

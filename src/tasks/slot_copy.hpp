@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "arith/precision.hpp"
+#include "core/time_cap.hpp"
 #include "arith/rational.hpp"
 #include "models/selective_scan.hpp"
 #include "tasks/copy_schedule.hpp"
@@ -76,10 +77,14 @@ class SlotCopyLayer {
 // output reads, so the count is Σ_κ |V| (d_max(κ) + 1) values (O(L^2 |V|) for recall, whose keys
 // all differ). Exact values grow by the decay's size per step (nothing for a power of two on the
 // dyadic path); other arithmetics hold a fixed size per value (io::value_bytes).
-struct SlotCopyMemory {
+// Time: one product per chain value, and per output and value a read-out product and its
+// comparison with the value (a few exact operations of the chain value's size); other
+// arithmetics count operations (core/time_cap.hpp) and one exact conversion per read-out.
+struct SlotCopyEstimate {
   double bytes = 0;
   std::string what;
+  TimeEstimate time;
 };
-SlotCopyMemory estimate_slot_copy_memory(const SlotCopyLayer& layer, const ValueSet& values, const arith::Precision& p);
+SlotCopyEstimate estimate_slot_copy(const SlotCopyLayer& layer, const ValueSet& values, const arith::Precision& p);
 
 }  // namespace freelunch::tasks

@@ -162,9 +162,9 @@ BOOST_AUTO_TEST_CASE(huge_numbers_hit_the_memory_cap) {
   BOOST_TEST(starts_with(error_of(text, 600000), "/scan/a/1: the exact parameters read so far need about"));
   const LayerSpec s = parse_layer_json(text, kCap);
   // Three decays of ~3.3 million bits: the state after three steps has ~10^7 bits.
-  const MemoryEstimate e = estimate_run_memory(s, arith::parse_precision("exact"));
+  const MemoryEstimate e = estimate_run(s, arith::parse_precision("exact")).memory;
   BOOST_TEST(e.bytes > 3 * 3321929 / 8.0);
-  BOOST_TEST(estimate_run_memory(s, arith::parse_precision("fp16")).bytes < 1000);
+  BOOST_TEST(estimate_run(s, arith::parse_precision("fp16")).memory.bytes < 1000);
   BOOST_TEST(parse_byte_size("4G") == std::uint64_t{4} << 30);
   BOOST_TEST(parse_byte_size("512k") == std::uint64_t{512} << 10);
   BOOST_TEST(parse_byte_size("4096") == 4096u);
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(exact_estimate_bounds_the_outputs) {
       BOOST_TEST(y.exact_path == (dyadic ? "dyadic" : "rational"));
       double bytes = 0;
       for (std::size_t t = 0; t < y.length(); ++t) bytes += 64 + static_cast<double>(bit_size(*y.lower[t])) / 8;
-      const MemoryEstimate e = estimate_run_memory(s, arith::parse_precision("exact"));
+      const MemoryEstimate e = estimate_run(s, arith::parse_precision("exact")).memory;
       BOOST_TEST(e.bytes >= bytes);
       BOOST_TEST(e.what.find(dyadic ? "dyadic size bound" : "rational size bound") != std::string::npos);
     }
