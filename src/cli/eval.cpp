@@ -290,9 +290,16 @@ int run_eval(const EvalOptions& opt) {
                          {"max_width", to_string(c.max_width)},
                          {"schedule", check}});
     }
+    // "ranks": the exact rank per block, null where only the bounds are known.
+    nlohmann::json exact_ranks = nlohmann::json::array();
+    for (std::size_t r = 0; r < profile.lower.size(); ++r)
+      exact_ranks.push_back(profile.lower[r] == profile.upper[r] ? nlohmann::json(profile.lower[r]) : nlohmann::json(nullptr));
     const nlohmann::json ranks = {{"computed", profile.computed},
-                                  {"ranks", profile.ranks},
-                                  {"exact_path", profile.computed ? nlohmann::json(profile.exact_path) : nlohmann::json(nullptr)},
+                                  {"ranks", exact_ranks},
+                                  {"exact", profile.computed && profile.exact()},
+                                  {"lower", profile.lower},
+                                  {"upper", profile.upper},
+                                  {"method", profile.computed ? nlohmann::json(profile.method()) : nlohmann::json(nullptr)},
                                   {"reason", profile.computed ? nlohmann::json(nullptr) : nlohmann::json(profile.reason)}};
     const nlohmann::json out = {{"file", opt.file},
                                 {"description", spec.description},
@@ -335,17 +342,23 @@ int run_eval(const EvalOptions& opt) {
     }
     std::printf("\n");
     if (profile.computed) {
+      // An exact rank prints as itself, a block known only within bounds as lo..hi.
       std::vector<std::string> ranks;
       long largest = 0;
-      for (long k : profile.ranks) {
-        ranks.push_back(std::to_string(k));
-        largest = std::max(largest, k);
+      std::size_t open = 0;
+      for (std::size_t r = 0; r < profile.lower.size(); ++r) {
+        const bool known = profile.lower[r] == profile.upper[r];
+        ranks.push_back(known ? std::to_string(profile.lower[r]) : std::to_string(profile.lower[r]) + ".." + std::to_string(profile.upper[r]));
+        largest = std::max(largest, profile.upper[r]);
+        open += known ? 0 : 1;
       }
       if (ranks.empty())
         std::printf("ranks     none: N = 1 has no split\n");
       else
-        std::printf("ranks     %s\n          rank of M[r+1..N, 1..r] for r = 1..%zu, exact (%s path); largest %ld, n = %zu\n", join(ranks).c_str(),
-                    spec.length() - 1, profile.exact_path.c_str(), largest, spec.state());
+        std::printf("ranks     %s\n          rank of M[r+1..N, 1..r] for r = 1..%zu, %s; largest %ld, n = %zu\n          by %s\n",
+                    join(ranks).c_str(), spec.length() - 1,
+                    open == 0 ? "exact" : (std::to_string(open) + " of " + std::to_string(ranks.size()) + " known only within bounds lo..hi").c_str(),
+                    largest, spec.state(), profile.method().c_str());
     } else {
       std::printf("ranks     not computed: %s\n", profile.reason.c_str());
     }
@@ -380,7 +393,7 @@ void setup_eval(CLI::App& app, int& exit_code) {
   sub->add_option("--max-memory", opt->max_memory, "Memory cap for the estimates, e.g. 4G (default: MemAvailable)");
   sub->add_option("--max-time", opt->max_time, "Time cap for the estimate and the run, e.g. 90s, 10m, 2h (default: 10 min)");
   sub->add_flag("--quiet", opt->quiet, "No estimate or progress line on stderr");
-  sub->add_option("--max-rank-length", opt->max_rank_length, "Largest N for the exact rank profile (its cost grows like N^4)")->capture_default_str()->check(exact_integer<std::size_t>());
+  sub->add_option("--max-rank-length", opt->max_rank_length, "Largest N for the rank profile (its cost grows like N n^3)")->capture_default_str()->check(exact_integer<std::size_t>());
   sub->add_flag("--no-ranks", opt->no_ranks, "Skip the exact rank profile");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the text");
   sub->callback([opt, &exit_code] { exit_code = run_eval(*opt); });

@@ -15,6 +15,7 @@
 #include "core/time_cap.hpp"
 #include "io/memory.hpp"
 #include "linalg/rank.hpp"
+#include "linalg/scan_rank_profile.hpp"
 #include "models/sequence_matrix.hpp"
 
 namespace freelunch::io {
@@ -134,9 +135,51 @@ class SizeModel {
   bool dyadic_;
 };
 
+double parameter_bytes_of(const models::ScanParams<Rational>& p) {
+  double total = 0;
+  for (const auto* values : {&p.a, &p.b, &p.c})
+    for (const Rational& q : *values) total += kRationalBytes + bits(q) / 8;
+  return total;
+}
+
 bool all_dyadic(const models::ScanParams<Rational>& p, const std::vector<Rational>& input) {
   auto dyadic = [](const std::vector<Rational>& qs) { return std::all_of(qs.begin(), qs.end(), [](const Rational& q) { return is_dyadic(q); }); };
   return dyadic(p.a) && dyadic(p.b) && dyadic(p.c) && dyadic(input) && (!p.skip || is_dyadic(*p.skip));
+}
+
+// The dense profile (open blocks at N <= kDenseRankLength): the exact sequence matrix and the
+// blocks: 4 copies (the matrix, its rational copy, a block, FLINT's integer copy).
+MemoryEstimate dense_rank_profile_memory(const models::ScanParams<Rational>& scan) {
+  const models::ScanParams<Rational>* p = &scan;
+  const std::size_t length = p->length, n = p->state;
+  const SizeModel model(all_dyadic(*p, {}));
+  // Entry (i, j), j <= i, is Σ_s c_i[s] (Π_{k=j+1..i} a_k[s]) b_j[s]. Per step the largest size of
+  // c_i, a_i, b_i over the states (and, for dyadic bounds, the smallest exponent) bound every
+  // term; the decays enter through prefix sums A(i) = Σ_{k<=i} a_k, so that the sum over j <= i of
+  // the entry bounds is linear in per-i and per-j terms.
+  //   rational: bits <= n (C(i) + A(i) - A(j) + B(j)) + n   (n terms of a sum)
+  //   dyadic:   bits <= [HC(i) + HA(i) - HA(j) + HB(j) + log2 n] + 1 - [LC(i) + LA(i) - LA(j) + LB(j)]
+  double ha = 0, la = 0, sum_j = 0, total_bits = 0;
+  const double log_n = std::log2(static_cast<double>(n));
+  for (std::size_t i = 0; i < length; ++i) {
+    double hc = 0, lc = 0, hb = 0, lb = 0, hd = 0, ld = 0;
+    for (std::size_t s = 0; s < n; ++s) {
+      const SizeBound c = model.bounded(model.of(p->query(i, s))), b = model.bounded(model.of(p->key(i, s))),
+                      a = model.bounded(model.of(p->decay(i, s)));
+      hc = s == 0 ? c.hi : std::max(hc, c.hi), lc = s == 0 ? c.lo : std::min(lc, c.lo);
+      hb = s == 0 ? b.hi : std::max(hb, b.hi), lb = s == 0 ? b.lo : std::min(lb, b.lo);
+      hd = s == 0 ? a.hi : std::max(hd, a.hi), ld = s == 0 ? a.lo : std::min(ld, a.lo);
+    }
+    ha += hd, la += ld;
+    const double per_i = model.dyadic() ? hc + ha + log_n + 1 - lc - la : static_cast<double>(n) * (hc + ha + 1);
+    sum_j += model.dyadic() ? hb - ha - lb + la : static_cast<double>(n) * (hb - ha);
+    total_bits += static_cast<double>(i + 1) * per_i + sum_j;
+  }
+  const double entries = static_cast<double>(length) * static_cast<double>(length);
+  char what[200];
+  std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a %s size bound", length, length, total_bits,
+                model.dyadic() ? "dyadic" : "rational");
+  return {4 * (entries * kRationalBytes + total_bits / 8), what};
 }
 
 // Enclosure endpoints nearer 0 than 2^-kTinyExponent are moved outward to 0 or to
@@ -262,7 +305,7 @@ RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, st
   }
   if (spec.length() > max_length) {
     out.reason = "N = " + std::to_string(spec.length()) + " is above " + std::to_string(max_length) +
-                 ", the limit for exact ranks (N - 1 ranks of dense blocks whose entries grow with N; raise it with --max-rank-length)";
+                 ", the limit for the rank profile (raise it with --max-rank-length)";
     return out;
   }
   const MemoryEstimate need = estimate_rank_profile(spec).memory;
@@ -271,14 +314,35 @@ RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, st
                  format_bytes(static_cast<double>(memory_cap));
     return out;
   }
-  const models::RoundingSemantics sem;
-  std::tie(out.ranks, out.exact_path) = arith::run_exact([&](const auto& ar) {
-    using V = typename std::decay_t<decltype(ar)>::value_type;
-    const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, *p, sem), sem);
-    return std::make_pair(linalg::semiseparable_rank_profile(m.map([&](const V& x) { return ar.to_rational(x); }), on_block), ar.path());
-  });
+  const linalg::ScanRankBounds bounds = linalg::scan_rank_bounds(*p, kRankProjectionSeed, on_block);
+  out.lower = bounds.lower;
+  out.upper = bounds.upper;
+  out.prime = bounds.prime;
+  // Blocks the bounds leave open: dense exact ranks when N is small enough for them.
+  std::vector<std::size_t> open;
+  for (std::size_t r = 0; r < bounds.lower.size(); ++r)
+    if (bounds.lower[r] != bounds.upper[r]) open.push_back(r + 1);
+  if (!open.empty() && spec.length() <= kDenseRankLength) {
+    const models::RoundingSemantics sem;
+    arith::run_exact([&](const auto& ar) {
+      using V = typename std::decay_t<decltype(ar)>::value_type;
+      const auto m = models::sequence_matrix(ar, models::to_arithmetic(ar, *p, sem), sem).map([&](const V& x) { return ar.to_rational(x); });
+      for (const std::size_t r : open) {
+        throw_if_cancelled();
+        out.lower[r - 1] = out.upper[r - 1] = linalg::rank(m.block(r, spec.length(), 0, r));
+      }
+      return 0;
+    });
+    out.dense_blocks = open.size();
+  }
   out.computed = true;
   return out;
+}
+
+std::string RankProfile::method() const {
+  std::string m = "modular lower bounds (p = " + std::to_string(prime) + ", a random projection) and structural upper bounds";
+  if (dense_blocks > 0) m += "; " + std::to_string(dense_blocks) + " block" + (dense_blocks == 1 ? "" : "s") + " where they differ by dense exact elimination";
+  return m;
 }
 
 RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p) {
@@ -350,46 +414,25 @@ RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p) {
 RunEstimate estimate_rank_profile(const LayerSpec& spec) {
   const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
   if (!p) return {{0, "no sequence matrix"}, {0, "no sequence matrix"}};
-  const std::size_t length = p->length, n = p->state;
-  const SizeModel model(all_dyadic(*p, spec.input));
-  // Entry (i, j), j <= i, is Σ_s c_i[s] (Π_{k=j+1..i} a_k[s]) b_j[s]. Per step the largest size of
-  // c_i, a_i, b_i over the states (and, for dyadic bounds, the smallest exponent) bound every
-  // term; the decays enter through prefix sums A(i) = Σ_{k<=i} a_k, so that the sum over j <= i of
-  // the entry bounds is linear in per-i and per-j terms.
-  //   rational: bits <= n (C(i) + A(i) - A(j) + B(j)) + n   (n terms of a sum)
-  //   dyadic:   bits <= [HC(i) + HA(i) - HA(j) + HB(j) + log2 n] + 1 - [LC(i) + LA(i) - LA(j) + LB(j)]
-  double ha = 0, la = 0, sum_j = 0, total_bits = 0;
-  const double log_n = std::log2(static_cast<double>(n));
-  for (std::size_t i = 0; i < length; ++i) {
-    double hc = 0, lc = 0, hb = 0, lb = 0, hd = 0, ld = 0;
-    for (std::size_t s = 0; s < n; ++s) {
-      const SizeBound c = model.bounded(model.of(p->query(i, s))), b = model.bounded(model.of(p->key(i, s))),
-                      a = model.bounded(model.of(p->decay(i, s)));
-      hc = s == 0 ? c.hi : std::max(hc, c.hi), lc = s == 0 ? c.lo : std::min(lc, c.lo);
-      hb = s == 0 ? b.hi : std::max(hb, b.hi), lb = s == 0 ? b.lo : std::min(lb, b.lo);
-      hd = s == 0 ? a.hi : std::max(hd, a.hi), ld = s == 0 ? a.lo : std::min(ld, a.lo);
-    }
-    ha += hd, la += ld;
-    const double per_i = model.dyadic() ? hc + ha + log_n + 1 - lc - la : static_cast<double>(n) * (hc + ha + 1);
-    sum_j += model.dyadic() ? hb - ha - lb + la : static_cast<double>(n) * (hb - ha);
-    total_bits += static_cast<double>(i + 1) * per_i + sum_j;
-  }
-  const double entries = static_cast<double>(length) * static_cast<double>(length);
-  char what[200];
-  std::snprintf(what, sizeof what, "4 copies of an exact %zu x %zu matrix of %.3g bits in all by a %s size bound", length, length, total_bits,
-                model.dyadic() ? "dyadic" : "rational");
+  const double N = static_cast<double>(p->length), n = static_cast<double>(p->state);
+  // Residues of every parameter (a pass over its words), the X_r (N n^2 words) and per block an
+  // n x n product and elimination mod p; the exact upper bounds eliminate parameter rows of each
+  // group until its rank is full (at most N |G|^2 operations on parameter-sized numbers, counted
+  // as N n for the usual groups of one state).
+  double largest_bits = 64;
+  for (const auto* values : {&p->a, &p->b, &p->c})
+    for (const Rational& q : *values) largest_bits = std::max(largest_bits, bits(q));
   RunEstimate out;
-  out.memory = {4 * (entries * kRationalBytes + total_bits / 8), what};
-  // Fraction-free elimination of block r: (N - r) r entries updated at each of its k = min(n, r,
-  // N - r) pivots, on integers of about k times the mean entry's bits.
-  const double mean_bits = length > 1 ? total_bits / (entries / 2) : 1;
-  double seconds = 0;
-  for (std::size_t r = 1; r < length; ++r) {
-    const double k = static_cast<double>(std::min({n, r, length - r}));
-    seconds += static_cast<double>(length - r) * static_cast<double>(r) * k * exact_op_seconds(k * mean_bits);
+  char what[200];
+  std::snprintf(what, sizeof what, "the rank profile: %.3g words mod p and the parameters", N * n * n + 3 * N * n);
+  out.memory = {8 * (N * n * n + 3 * N * n) + 2 * parameter_bytes_of(*p), what};
+  const double word_ops = N * (2 * n * n * n + 6 * n * n);
+  out.time.seconds = 3 * N * n * exact_op_seconds(largest_bits, 64) + word_ops * 3e-9 + N * n * exact_op_seconds(largest_bits);
+  std::snprintf(what, sizeof what, "the rank profile: %.3g word operations mod p and %.3g exact ones on up to %.3g bits", word_ops, N * n, largest_bits);
+  out.time.what = what;
+  if (p->length <= kDenseRankLength) {  // open blocks take the dense path: count its memory
+    out.memory.bytes += dense_rank_profile_memory(*p).bytes;
   }
-  std::snprintf(what, sizeof what, "%zu dense exact ranks of blocks of a %zu x %zu matrix with %.3g-bit entries on average", length - 1, length, length, mean_bits);
-  out.time = {seconds, what};
   return out;
 }
 

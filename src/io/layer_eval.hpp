@@ -146,21 +146,26 @@ struct ScheduleCheck {
 };
 ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& schedule, const std::vector<Rational>& input);
 
-// The exact semiseparable rank profile of the layer's sequence matrix (THEORY §1.2): entry r - 1 is
-// the rank of M[r+1..N, 1..r], r = 1..N-1 (linalg::semiseparable_rank_profile on the exact M of
-// models::sequence_matrix). For a scan and for linear attention (a scalar-decay scan with c = q,
-// b = k, a = decay or 1), from the parameters as given (no storage rounding). Not computed, with
-// the reason, for layers that need exp (their parameters are irrational), for N > max_length (the
-// N - 1 exact ranks of dense blocks cost O(N^4) operations on numbers that grow with N: about 4 s
-// at N = 64 and 2 min at N = 128 for n = 16 and fp32-exported parameters), or when the estimate
-// of estimate_rank_profile exceeds memory_cap.
+// The semiseparable rank profile of the layer's sequence matrix (THEORY §1.2): entry r - 1 is the
+// rank of M[r+1..N, 1..r], r = 1..N-1, for a scan and for linear attention (a scalar-decay scan
+// with c = q, b = k, a = decay or 1), from the parameters as given (no storage rounding), by
+// linalg::scan_rank_bounds in O(N n^3): a certain lower and upper bound per block, equal on
+// generic layers (the rank is then exact). Where they differ and N <= kDenseRankLength, the
+// block's rank is computed exactly from the dense matrix; above, both bounds are reported. Not
+// computed, with the reason, for layers that need exp (their parameters are irrational), for
+// N > max_length, or when the estimate of estimate_rank_profile exceeds memory_cap.
 struct RankProfile {
   bool computed = false;
-  std::vector<long> ranks;
-  std::string exact_path;  // "dyadic" or "rational"
-  std::string reason;      // why not computed
+  std::vector<long> lower, upper;  // equal where the rank is known exactly
+  std::uint64_t prime = 0;         // the modulus of the lower bounds
+  std::size_t dense_blocks = 0;    // blocks settled by dense exact elimination
+  std::string reason;              // why not computed
+  bool exact() const { return lower == upper; }
+  std::string method() const;      // how the bounds were obtained, one clause
 };
-inline constexpr std::size_t kMaxRankProfileLength = 64;  // the default max_length
+inline constexpr std::size_t kMaxRankProfileLength = 65536;  // the default max_length
+inline constexpr std::size_t kDenseRankLength = 64;          // dense exact ranks for open blocks up to this N
+inline constexpr std::uint64_t kRankProjectionSeed = 1;      // fixed: same layer, same output bytes
 // on_block(r) is called after the rank of block r (1..N-1), for a progress line.
 RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap,
                                const std::function<void(std::size_t)>& on_block = {});
@@ -190,9 +195,10 @@ struct RunEstimate {
   double output_bits = 64;
 };
 RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p);
-// The exact sequence matrix and the blocks of the rank profile: N^2 entries, each bounded as
-// above through prefix sums over the decays, times 4 (the matrix, its rational copy, a block,
-// FLINT's integer copy); the time of the N - 1 fraction-free eliminations.
+// The rank profile: its words mod p, the parameters' residues and exact rows, and for N <=
+// kDenseRankLength the dense exact matrix its open blocks may need (N^2 entries, each bounded as
+// above through prefix sums over the decays, times 4); the time of the bounds (the dense blocks,
+// rare, are not counted: the deadline keeps the cap).
 RunEstimate estimate_rank_profile(const LayerSpec& spec);
 
 }  // namespace freelunch::io

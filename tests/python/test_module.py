@@ -247,16 +247,12 @@ def test_bad_input_is_a_value_error_with_the_cli_line(cli, tmp_path):
 
 
 def test_ctrl_c_raises_keyboard_interrupt_and_the_library_still_works():
-    # An exact rank profile at N = 160 takes minutes; Ctrl-C half a second in must end it.
-    rng = np.random.default_rng(11)
-    N, n = 160, 8
-    layer = {"scan": {"a": (rng.integers(1, 16, (N, n)) / 16).tolist(), "b": (rng.integers(-8, 9, (N, n)) / 8).tolist(),
-                      "c": (rng.integers(-8, 9, (N, n)) / 8).tolist()}, "input": (rng.integers(-8, 9, N) / 8).tolist()}
+    # An exact chain of thought for LIS at T = 4096 takes about 20 s; Ctrl-C half a second in must end it.
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            freelunch.eval(layer, precision="exact", max_rank_length=1000)
+            freelunch.cot("lis", random=4096, precision="exact")
     finally:
         timer.cancel()
     assert freelunch.scan([0.5] * 4, [[1]] * 4, [[1]] * 4, [1, 0, 0, 0], precision="fp16").outputs.tolist() == [1.0, 0.5, 0.25, 0.125]
