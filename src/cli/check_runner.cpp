@@ -1,8 +1,12 @@
 #include "cli/check_runner.hpp"
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
+#include <system_error>
+#include <tuple>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +15,7 @@
 #include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
 #include "cli/validators.hpp"
+#include "core/instances.hpp"
 #include "core/parallel.hpp"
 #include "core/result_store.hpp"
 #include "core/version.hpp"
@@ -70,6 +75,9 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_flag("--quiet", opt.quiet, "No progress line on stderr");
   app.add_flag("--falsify", opt.falsify,
                "Run the falsifiers instead: perturbed constructions and claims each check must reject; exit 0 iff all are rejected");
+  app.add_option("--shard", opt.shard,
+                 "i/k: run only the instances with index % k == i (0 <= i < k), into a shard file of the results store; a later run "
+                 "without --shard reuses every shard (docs/cluster.md)");
   app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store (.store in the " + results_flag + " directory)");
 }
 
@@ -80,8 +88,25 @@ void add_check_json_flag(CLI::App& app, CheckOptions& opt) {
 
 namespace {
 
+// "i/k" with 0 <= i < k <= 65536, typed exactly.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const std::string valid = "expected i/k with 0 <= i < k <= 65536, e.g. 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/K)";
+  const std::size_t slash = text.find('/');
+  auto number = [&](const std::string& part) {
+    std::size_t value = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size()) throw UsageError("--shard '" + text + "': " + valid);
+    return value;
+  };
+  if (slash == std::string::npos) throw UsageError("--shard '" + text + "': " + valid);
+  const std::size_t i = number(text.substr(0, slash)), k = number(text.substr(slash + 1));
+  if (k < 1 || k > 65536 || i >= k) throw UsageError("--shard '" + text + "': " + valid);
+  return {i, k};
+}
+
 ProofOptions base_options(const CheckOptions& opt) {
   ProofOptions base;
+  if (!opt.shard.empty()) std::tie(base.shard_index, base.shard_count) = parse_shard(opt.shard);
   base.grid = parse_grid(opt.grid);
   base.seed = opt.seed;
   base.jobs = opt.jobs;
@@ -122,7 +147,17 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     for (const arith::Precision& p : po.precisions) identity += "|" + p.name;
     po.store = store_path(opt.out_dir, entry->id, identity);
     if (opt.fresh) ResultStore(po.store).remove();
-    ProofReport report = entry->run(po);
+    ProofReport report;
+    try {
+      report = entry->run(po);
+    } catch (const ShardStored& stored) {
+      const std::string line = entry->id + ": shard " + opt.shard + " computed " + std::to_string(stored.computed) + " and found " +
+                               std::to_string(stored.reused) + " of its instances stored; " + std::to_string(stored.missing) + " of " +
+                               std::to_string(stored.count) + " belong to other shards and are not stored yet (" + stored.file + ")";
+      if (!opt.json) std::printf("%s\n", line.c_str());
+      outcome.shards_stored.push_back(line);
+      continue;
+    }
     report.claim = entry->claim;
     require_declared(*entry, report);
     ProofRun run{entry, {}, {}, {}};
@@ -198,7 +233,10 @@ bool run_falsifiers(const CheckOptions& opt) {
 }
 
 int run_check(const CheckOptions& opt) {
-  if (opt.falsify) return run_falsifiers(opt) ? 0 : 1;
+  if (opt.falsify) {
+    if (!opt.shard.empty()) throw UsageError("--shard applies to the checks, not to --falsify (its runs are not stored)");
+    return run_falsifiers(opt) ? 0 : 1;
+  }
   const CheckOutcome outcome = run_proofs(opt);
   if (opt.json) {
     // The records exactly as OUT/<id>.jsonl holds them, per theorem.
@@ -213,7 +251,9 @@ int run_check(const CheckOptions& opt) {
       proofs.push_back({{"id", run.report.id}, {"claim", run.report.claim}, {"grid", run.report.grid}, {"scope", run.report.scope},
                         {"seed", run.report.seed}, {"holds", !run.report.any_failure()}, {"records", records}});
     }
-    emit_json({{"proofs", proofs}, {"holds", !outcome.failed}, {"tool", kToolVersion}});
+    nlohmann::json out = {{"proofs", proofs}, {"holds", !outcome.failed}, {"tool", kToolVersion}};
+    if (!opt.shard.empty()) out["shards_stored"] = outcome.shards_stored;
+    emit_json(out);
   }
   return outcome.failed ? 1 : 0;
 }

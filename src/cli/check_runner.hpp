@@ -31,6 +31,7 @@ struct CheckOptions {
   bool fresh = false;  // recompute instead of reusing the results store
   bool falsify = false;  // run the falsifiers instead of the checks
   bool json = false;     // one JSON object on stdout instead of the text (files are written as ever)
+  std::string shard;     // "i/k": this machine's part of every proof's instances; empty: all
 };
 
 // Binds the options shared by `check`, `report` and the proof executables. `results_flag` names
@@ -50,6 +51,7 @@ struct ProofRun {
 struct CheckOutcome {
   std::vector<ProofRun> runs;  // in the order run
   bool failed = false;         // some check of some report fails
+  std::vector<std::string> shards_stored;  // --shard: per proof whose other shards are missing, what was stored
 };
 // Runs the selected proofs (reusing the results store), prints each summary, writes the JSON
 // lines and tables.

@@ -84,6 +84,11 @@ int run_report(const ReportOptions& opt) {
     throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
   output::require_writable_directory(opt.out_dir, "--out");
   const auto outcome = run_proofs(opt.check);
+  if (!outcome.shards_stored.empty()) {  // a part of the instances: the report waits for the other shards
+    std::printf("report: not written; %zu proof(s) wait for other shards: run without --shard once every shard has finished\n",
+                outcome.shards_stored.size());
+    return outcome.failed ? 1 : 0;
+  }
   std::vector<output::ReportSection> sections;
   for (const ProofRun& r : outcome.runs) sections.push_back({r.entry, &r.report, &r.tables, &r.figures});
   const std::string semantics = models::parse_rounding_semantics(opt.check.semantics).to_string();

@@ -20,6 +20,11 @@ struct ProofOptions {
   models::RoundingSemantics semantics;
   bool progress = true;  // a progress line on stderr for long sweeps
   std::string store;     // results store of this run (result_store.hpp); empty: none
+  // --shard i/k: run only the instances with index % k == i, into the store's shard file
+  // (instances.hpp); k = 1 runs all of them.
+  std::size_t shard_index = 0;
+  std::size_t shard_count = 1;
+  bool sharded() const { return shard_count > 1; }
 };
 
 inline std::string to_string(Grid g) { return g == Grid::full ? "full" : "quick"; }
