@@ -11,11 +11,14 @@
 //
 // Checks.
 // (1) t3::kBlock, in `exact`, for L in the grid's set: the layer the scan
-//     evaluates (SlotCopyLayer::dense(), the same parameters every arithmetic runs) is judged by
-//     running the exact model (tasks/exact_copy_check.hpp): for N = 2L <= 128 the output rows of
-//     the sequence matrix are formed exactly and compared with the copy pattern (verified); above,
-//     Freivalds: the exact scan on 2 random inputs with entries from a set of size 2^32 (verified
-//     (randomized), P(wrong) <= 2^-64, printed). By linearity either is exact COPY for all inputs.
+//     evaluates (SlotCopyLayer::dense(), the same parameters every arithmetic runs, or the same
+//     entries as sparse()) is judged by running the exact model (tasks/exact_copy_check.hpp): for
+//     N = 2L <= 128 the output rows of the sequence matrix are formed exactly and compared with the
+//     copy pattern (verified); above, Freivalds: the exact scan on 2 random inputs with entries
+//     from a set of size 2^32 (verified (randomized), P(wrong) <= 2^-64, printed), run on the
+//     layer's nonzero entries (models/sparse_scan.hpp: the same recurrence with the scalar decay
+//     factored out, O(N) instead of O(N n); at L = 16384 the dense layer would hold 5.4e8
+//     numbers). By linearity either is exact COPY for all inputs.
 //     It fails, with the first wrong output, when the layer does not copy: the falsifiers give it
 //     a compensation exponent off by one, a decay nudged by 2^-40, a state one slot short.
 // (2) In each rounded arithmetic, the largest L at which the rounded layer still decodes every ±1
@@ -63,10 +66,11 @@ const std::vector<Config>& configs() {
 constexpr std::size_t kMatrixUpTo = 128;  // N = 2L: the matrix up to L = 64, Freivalds above
 constexpr unsigned kFreivaldsTrials = 2;
 
-// (1) on the layer `params` (the construction's dense parameters, or a falsifier's perturbation).
-CheckResult exact_block(const std::string& instance, const models::ScanParams<Rational>& params, const tasks::CopySchedule& schedule,
+// (1) on the layer `params` (the construction's parameters, or a falsifier's perturbation).
+CheckResult exact_block(const std::string& instance, const models::SparseScalarScan& params, const tasks::CopySchedule& schedule,
                         std::uint64_t seed, const models::RoundingSemantics& sem, nlohmann::json data) {
-  const auto j = tasks::judge_exact_copy(params, schedule, kMatrixUpTo, kFreivaldsTrials, seed, sem);
+  const auto j = params.length <= kMatrixUpTo ? tasks::judge_exact_copy_matrix(params.dense(), schedule, sem)
+                                              : tasks::judge_exact_copy_freivalds(params, schedule, kFreivaldsTrials, seed, sem);
   const Verdict v = !j.holds ? Verdict::fails : j.method == tasks::ExactCopyMethod::matrix ? Verdict::verified : Verdict::verified_randomized;
   data["method"] = j.method == tasks::ExactCopyMethod::matrix ? "matrix" : "freivalds";
   data["exact_path"] = j.path;
@@ -81,7 +85,7 @@ CheckResult exact_block(const std::string& instance, const models::ScanParams<Ra
 CheckResult exact_block(const Config& c, std::size_t length, std::uint64_t seed, const models::RoundingSemantics& sem) {
   const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), c.decay, c.split);
   std::string instance = c.name() + " L=" + std::to_string(length);
-  CheckResult r = exact_block(instance, layer.dense(), layer.schedule(), seed + length, sem,
+  CheckResult r = exact_block(instance, layer.sparse(), layer.schedule(), seed + length, sem,
                               {{"L", length}, {"decay", c.decay.str()}, {"split", tasks::to_string(c.split)}});
   if (c.split == Compensation::idealized && r.verdict != Verdict::fails) r.detail += " (idealized a = 1: not realizable with A < 0 < Delta)";
   return r;
@@ -129,7 +133,7 @@ CheckResult cost(std::size_t length, const models::RoundingSemantics& sem) {
 
 ProofReport run(const ProofOptions& opt) {
   const bool full = opt.grid == Grid::full;
-  const std::vector<std::size_t> exact_lengths = full ? std::vector<std::size_t>{8, 64, 256, 1024, 2048}
+  const std::vector<std::size_t> exact_lengths = full ? std::vector<std::size_t>{8, 64, 256, 1024, 2048, 16384}
                                                       : std::vector<std::size_t>{8, 64, 256, 512};
   const std::size_t cap = full ? 65536 : 4096, confirm = full ? 4096 : 1024;
   ProofReport report{"t3", "", to_string(opt.grid), "", opt.seed, {}};
@@ -163,7 +167,8 @@ Falsifier perturbed_block(const Config& c, std::size_t length, std::string pertu
             const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), c.decay, c.split);
             models::ScanParams<Rational> p = layer.dense();
             perturb(p, layer.schedule());
-            return exact_block(c.name() + " L=" + std::to_string(length) + " perturbed", p, layer.schedule(), seed, sem, {{"L", length}});
+            return exact_block(c.name() + " L=" + std::to_string(length) + " perturbed", models::SparseScalarScan::from_dense(p),
+                               layer.schedule(), seed, sem, {{"L", length}});
           }};
 }
 
@@ -189,7 +194,7 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
     out.push_back({t3::kBlock, "state one slot short (n = L - 1; " + half.name() + ", L = " + std::to_string(length) + ")",
                    [length, seed = opt.seed, sem = opt.semantics, half] {
                      const tasks::SlotCopyLayer layer(tasks::full_copy_schedule(length), half.decay, half.split, length - 1);
-                     return exact_block("n=L-1 L=" + std::to_string(length), layer.dense(), layer.schedule(), seed, sem,
+                     return exact_block("n=L-1 L=" + std::to_string(length), layer.sparse(), layer.schedule(), seed, sem,
                                         {{"L", length}, {"n", length - 1}});
                    }});
   }

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
+#include "cluster/mpi_session.hpp"
 #include "core/cancel.hpp"
 #include "core/printable.hpp"
 #include "core/version.hpp"
@@ -40,9 +41,11 @@ int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
     return 2;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "%s: error: %s\n", app.get_name().c_str(), one_line(e.what()).c_str());
+    cluster::abort_job_if_distributed(2);
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: internal error: %s\n", app.get_name().c_str(), one_line(e.what()).c_str());
+    cluster::abort_job_if_distributed(3);
     return 3;
   }
 }

@@ -15,6 +15,7 @@
 #include "cli/output_sink.hpp"
 #include "cli/registry.hpp"
 #include "cli/validators.hpp"
+#include "cluster/mpi_session.hpp"
 #include "core/instances.hpp"
 #include "core/parallel.hpp"
 #include "core/result_store.hpp"
@@ -78,6 +79,8 @@ void add_check_options(CLI::App& app, CheckOptions& opt, bool with_ids, const st
   app.add_option("--shard", opt.shard,
                  "i/k: run only the instances with index % k == i (0 <= i < k), into a shard file of the results store; a later run "
                  "without --shard reuses every shard (docs/cluster.md)");
+  app.add_flag("--mpi", opt.mpi,
+               "Share the instances among the processes of `mpirun -np K` (rank 0 hands them out, stores and writes; docs/cluster.md)");
   app.add_flag("--fresh", opt.fresh, "Recompute every instance instead of reusing the results store (.store in the " + results_flag + " directory)");
 }
 
@@ -111,7 +114,8 @@ ProofOptions base_options(const CheckOptions& opt) {
   base.seed = opt.seed;
   base.jobs = opt.jobs;
   base.semantics = models::parse_rounding_semantics(opt.semantics);
-  base.progress = !opt.quiet;
+  base.progress = !opt.quiet && opt.speaks();
+  base.distributor = opt.distributor;
   if (base.jobs > 1 && !arith::mpfr_is_thread_safe()) {
     std::fprintf(stderr, "freelunch: this MPFR keeps its exponent range process-wide; running with --jobs 1\n");
     base.jobs = 1;
@@ -134,8 +138,10 @@ void require_declared(const ProofEntry& entry, const ProofReport& report) {
 CheckOutcome run_proofs(const CheckOptions& opt) {
   const ProofOptions base = base_options(opt);
   const auto proofs = selected_proofs(opt.ids);
-  output::require_writable_directory(opt.out_dir, opt.results_flag);
-  output::require_writable_directory(opt.tables_dir, "--tables");
+  if (opt.speaks()) {
+    output::require_writable_directory(opt.out_dir, opt.results_flag);
+    output::require_writable_directory(opt.tables_dir, "--tables");
+  }
   const auto user_precisions = opt.precisions_given ? arith::parse_precision_list(opt.precisions) : std::vector<arith::Precision>{};
 
   CheckOutcome outcome;
@@ -146,7 +152,7 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     std::string identity = entry->id + "|" + to_string(po.grid) + "|" + std::to_string(po.seed) + "|" + po.semantics.to_string() + "|" + kToolVersion;
     for (const arith::Precision& p : po.precisions) identity += "|" + p.name;
     po.store = store_path(opt.out_dir, entry->id, identity);
-    if (opt.fresh) ResultStore(po.store).remove();
+    if (opt.fresh && opt.speaks()) ResultStore(po.store).remove();
     ProofReport report;
     try {
       report = entry->run(po);
@@ -176,9 +182,11 @@ CheckOutcome run_proofs(const CheckOptions& opt) {
     }
 
     const std::string jsonl = (std::filesystem::path(opt.out_dir) / (entry->id + ".jsonl")).string();
-    output::write_file_atomically(jsonl, report.to_json_lines());
-    for (const NamedTable& t : run.tables)
-      output::write_file_atomically((std::filesystem::path(opt.tables_dir) / t.file).string(), t.table.render());
+    if (opt.speaks()) {
+      output::write_file_atomically(jsonl, report.to_json_lines());
+      for (const NamedTable& t : run.tables)
+        output::write_file_atomically((std::filesystem::path(opt.tables_dir) / t.file).string(), t.table.render());
+    }
     if (!opt.json) std::printf("  wrote %s and %zu table(s) in %s\n", jsonl.c_str(), run.tables.size(), opt.tables_dir.c_str());
     outcome.failed = outcome.failed || this_failed;
     run.report = std::move(report);
@@ -232,7 +240,28 @@ bool run_falsifiers(const CheckOptions& opt) {
   return all_rejected;
 }
 
-int run_check(const CheckOptions& opt) {
+struct DistributedRun::Session {
+  cluster::MpiSession mpi;
+};
+
+DistributedRun::DistributedRun(CheckOptions& opt) {
+  if (!opt.mpi) return;
+  if (opt.falsify) throw UsageError("--mpi applies to the checks, not to --falsify (its runs are not stored)");
+  if (!opt.shard.empty()) throw UsageError("--mpi and --shard: choose one (--mpi hands out the instances itself)");
+  (void)base_options(opt);
+  (void)selected_proofs(opt.ids);
+  if (opt.precisions_given) (void)arith::parse_precision_list(opt.precisions);
+  session_ = std::make_unique<Session>();
+  opt.distributor = &session_->mpi.distributor();
+  if (!session_->mpi.root() && !std::freopen("/dev/null", "w", stdout))
+    throw std::runtime_error("rank " + std::to_string(session_->mpi.rank()) + ": cannot send stdout to /dev/null");
+}
+
+DistributedRun::~DistributedRun() = default;
+
+int run_check(const CheckOptions& options) {
+  CheckOptions opt = options;
+  const DistributedRun distributed(opt);
   if (opt.falsify) {
     if (!opt.shard.empty()) throw UsageError("--shard applies to the checks, not to --falsify (its runs are not stored)");
     return run_falsifiers(opt) ? 0 : 1;

@@ -2,6 +2,7 @@
 // Runs proofs and writes their outputs: the human summary on stdout, JSON lines in
 // OUT/<id>.jsonl, booktabs tables in TABLES/. Shared by `freelunch check` and the per-proof
 // executables.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,27 @@ struct CheckOptions {
   bool falsify = false;  // run the falsifiers instead of the checks
   bool json = false;     // one JSON object on stdout instead of the text (files are written as ever)
   std::string shard;     // "i/k": this machine's part of every proof's instances; empty: all
+  bool mpi = false;      // share the instances among the processes of mpirun (cluster/mpi_session.hpp)
+  // Set by DistributedRun, not by an option: with --mpi, this process's part.
+  Distributor* distributor = nullptr;
+  // Whether this process prints and writes the outputs: always, except an --mpi worker.
+  bool speaks() const { return !distributor || distributor->root(); }
+};
+
+// --mpi for one command: checks the options first (a usage error is the same on every process and
+// ends each before MPI starts), then starts MPI and gives `opt` its distributor; on a worker,
+// stdout goes to /dev/null and the progress line is off (the root prints both). Without --mpi it
+// does nothing.
+class DistributedRun {
+ public:
+  explicit DistributedRun(CheckOptions& opt);
+  ~DistributedRun();
+  DistributedRun(const DistributedRun&) = delete;
+  DistributedRun& operator=(const DistributedRun&) = delete;
+
+ private:
+  struct Session;
+  std::unique_ptr<Session> session_;
 };
 
 // Binds the options shared by `check`, `report` and the proof executables. `results_flag` names

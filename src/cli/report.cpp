@@ -77,13 +77,20 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-int run_report(const ReportOptions& opt) {
-  if (opt.check.falsify) throw UsageError("--falsify belongs to `freelunch check`; the report shows the checks themselves");
-  // Fail before the sweep, not after it.
-  if (opt.pdf && !on_path("latexmk"))
+int run_report(const ReportOptions& options) {
+  if (options.check.falsify) throw UsageError("--falsify belongs to `freelunch check`; the report shows the checks themselves");
+  ReportOptions opt = options;
+  // Fail before the sweep, not after it (only the root of an --mpi run writes the report).
+  if (opt.pdf && !on_path("latexmk") && !opt.check.mpi)
     throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
-  output::require_writable_directory(opt.out_dir, "--out");
+  const DistributedRun distributed(opt.check);
+  if (opt.check.speaks()) {
+    if (opt.pdf && !on_path("latexmk"))
+      throw UsageError("cannot run latexmk (not found on PATH); install the TeX packages with 'scripts/setup --report'");
+    output::require_writable_directory(opt.out_dir, "--out");
+  }
   const auto outcome = run_proofs(opt.check);
+  if (!opt.check.speaks()) return outcome.failed ? 1 : 0;
   if (!outcome.shards_stored.empty()) {  // a part of the instances: the report waits for the other shards
     std::printf("report: not written; %zu proof(s) wait for other shards: run without --shard once every shard has finished\n",
                 outcome.shards_stored.size());

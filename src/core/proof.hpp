@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "arith/precision.hpp"
+#include "core/distributor.hpp"
 #include "core/result.hpp"
 #include "models/rounding_semantics.hpp"
 
@@ -25,6 +26,9 @@ struct ProofOptions {
   std::size_t shard_index = 0;
   std::size_t shard_count = 1;
   bool sharded() const { return shard_count > 1; }
+  // --mpi: the processes that share the instances (core/distributor.hpp); null: this process alone
+  Distributor* distributor = nullptr;
+  bool distributed() const { return distributor && distributor->processes() > 1; }
 };
 
 inline std::string to_string(Grid g) { return g == Grid::full ? "full" : "quick"; }

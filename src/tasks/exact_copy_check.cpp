@@ -8,6 +8,7 @@
 #include "arith/exact.hpp"
 #include "core/random.hpp"
 #include "models/selective_scan.hpp"
+#include "models/sparse_scan.hpp"
 #include "models/sequence_matrix.hpp"
 
 namespace freelunch::tasks {
@@ -64,19 +65,55 @@ ExactCopyJudgement judge_exact_copy_matrix(const models::ScanParams<Rational>& p
   });
 }
 
-ExactCopyJudgement judge_exact_copy_freivalds(const models::ScanParams<Rational>& params, const CopySchedule& schedule, unsigned trials,
-                                              std::uint64_t seed, const models::RoundingSemantics& sem) {
-  require_same_length(params, schedule);
+namespace {
+
+// Freivalds' random inputs: entries uniform in {0, ..., 2^32 - 1} on the input positions, zero elsewhere.
+std::vector<std::vector<long>> freivalds_inputs(const CopySchedule& schedule, unsigned trials, std::uint64_t seed) {
   if (trials == 0) throw UsageError("Freivalds' check needs at least one trial");
-  ExactCopyJudgement j;
-  j.method = ExactCopyMethod::freivalds;
-  j.trials = trials;
-  j.log2_error_probability = -32L * static_cast<long>(trials);
   Rng rng(seed);
   std::vector<std::vector<long>> inputs(trials, std::vector<long>(schedule.length, 0));
   for (auto& u : inputs)
     for (std::size_t t = 0; t < schedule.length; ++t)
       if (schedule.input_positions[t]) u[t] = static_cast<long>(rng.uniform(0, (1LL << 32) - 1));
+  return inputs;
+}
+
+ExactCopyJudgement freivalds_judgement(unsigned trials) {
+  ExactCopyJudgement j;
+  j.method = ExactCopyMethod::freivalds;
+  j.trials = trials;
+  j.log2_error_probability = -32L * static_cast<long>(trials);
+  return j;
+}
+
+}  // namespace
+
+ExactCopyJudgement judge_exact_copy_freivalds(const models::SparseScalarScan& params, const CopySchedule& schedule, unsigned trials,
+                                              std::uint64_t seed, const models::RoundingSemantics& sem) {
+  if (params.length != schedule.length)
+    throw UsageError("layer of N = " + std::to_string(params.length) + " steps judged on a schedule of N = " + std::to_string(schedule.length));
+  const auto inputs = freivalds_inputs(schedule, trials, seed);
+  ExactCopyJudgement out = freivalds_judgement(trials);
+  out.path = "rational, sparse";
+  const models::SparseScalarScan p = models::through_storage(params, sem);
+  for (const auto& values : inputs) {
+    const std::vector<Rational> u(values.begin(), values.end());
+    const std::vector<Rational> y = models::sparse_scalar_scan(p, u);
+    for (std::size_t k = 0; k < schedule.outputs.size(); ++k)
+      if (y[schedule.outputs[k]] != u[schedule.sources[k]]) {
+        if (!out.first_failure || k < *out.first_failure) out.first_failure = k;
+        break;
+      }
+  }
+  out.holds = !out.first_failure;
+  return out;
+}
+
+ExactCopyJudgement judge_exact_copy_freivalds(const models::ScanParams<Rational>& params, const CopySchedule& schedule, unsigned trials,
+                                              std::uint64_t seed, const models::RoundingSemantics& sem) {
+  require_same_length(params, schedule);
+  const auto inputs = freivalds_inputs(schedule, trials, seed);
+  const ExactCopyJudgement j = freivalds_judgement(trials);
   return arith::run_exact([&](const auto& ar) {
     using V = typename std::decay_t<decltype(ar)>::value_type;
     ExactCopyJudgement out = j;

@@ -74,6 +74,17 @@ models::ScanParams<Rational> SlotCopyLayer::dense() const {
   return p;
 }
 
+models::SparseScalarScan SlotCopyLayer::sparse() const {
+  const std::size_t length = schedule_.length;
+  models::SparseScalarScan p{length, state_, std::vector<Rational>(length, decay_), std::vector<std::vector<models::SparseEntry>>(length),
+                             std::vector<std::vector<models::SparseEntry>>(length), std::nullopt};
+  for (std::size_t j = 0; j < length; ++j)
+    if (is_source(j) && schedule_.input_positions[j]) p.b[j].push_back({slot_of_[j], key(j)});
+  for (std::size_t k = 0; k < schedule_.outputs.size(); ++k)
+    if (served(k)) p.c[schedule_.outputs[k]].push_back({slot_of_[schedule_.sources[k]], query(k)});
+  return p;
+}
+
 SlotCopyEstimate estimate_slot_copy(const SlotCopyLayer& layer, const ValueSet& value_set, const arith::Precision& p) {
   const CopySchedule& s = layer.schedule();
   std::map<long, std::size_t> longest;  // κ -> the longest distance read

@@ -22,6 +22,7 @@
 #include "core/time_cap.hpp"
 #include "arith/rational.hpp"
 #include "models/selective_scan.hpp"
+#include "models/sparse_scan.hpp"
 #include "tasks/copy_schedule.hpp"
 #include "tasks/value_set.hpp"
 
@@ -57,6 +58,9 @@ class SlotCopyLayer {
 
   // The dense N x n parameters (scalar decay). Memory O(N n): for small sizes and tests.
   models::ScanParams<Rational> dense() const;
+  // The same parameters as their nonzero entries (one key per source, one query per served
+  // output): memory O(N), for the exact evaluation at lengths where dense() does not fit.
+  models::SparseScalarScan sparse() const;
   // a^e exactly (cached).
   Rational power(long e) const;
 

@@ -210,6 +210,8 @@ def mutate(rng, text):
             return "truncate", text[: len(text) // 2]
         obj["input"] = [rng.choice([1, 0, -1]) for _ in range(n)]
         fields = obj[layer_key]
+        if not isinstance(fields, dict):  # an earlier mutation gave the layer another type
+            return "truncate", text[: len(text) // 2]
         for f, v in list(fields.items()):
             if isinstance(v, list) and v and isinstance(v[0], list):
                 fields[f] = [v[i % len(v)] for i in range(n)]
