@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>  // std::cref
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -259,18 +260,25 @@ void register_benchmarks() {
                      FloatRounding::bf16);
 }
 
+// The targets of the scale issue: exact dyadic within 1.1x of the raw dyadic loop; fp16 and bf16
+// within 1.5x of native float where the processor has AVX-512 (the library then runs that build
+// of its kernel), within 3x with AVX2. The AVX2 build's own ratios are held to the AVX2 target
+// on every processor that can run it.
 std::vector<RatioSpec> ratio_specs() {
+  const bool avx512 = models::detail::best_scan_isa() == models::detail::ScanIsa::avx512;
+  const double emulated_target = avx512 ? 1.5 : 3.0;
+  const std::optional<double> avx2_build_target = avx512 ? std::optional<double>(3.0) : std::nullopt;  // registered only then
   return {
       {"exact(k/16) / raw mpq", "k16/exact", "k16/raw_mpq", 0.25},
-      {"exact(k/16) / raw dyadic", "k16/exact", "k16/raw_dyadic", std::nullopt},
+      {"exact(k/16) / raw dyadic", "k16/exact", "k16/raw_dyadic", 1.1},
       {"raw dyadic / raw mpq", "k16/raw_dyadic", "k16/raw_mpq", std::nullopt},
       {"exact(k/15) / raw mpq", "k15/exact", "k15/raw_mpq", 1.5},
       {"mpfr113 / raw mpfr113", "k16/mpfr113", "k16/raw_mpfr113", 1.5},
-      {"fp16 / native float", "k16/fp16", "k16/native_float", 3.0},
-      {"bf16 / native float", "k16/bf16", "k16/native_float", 3.0},
+      {"fp16 / native float", "k16/fp16", "k16/native_float", emulated_target},
+      {"bf16 / native float", "k16/bf16", "k16/native_float", emulated_target},
       {"fp32 / native float", "k16/fp32", "k16/native_float", std::nullopt},
-      {"fp16 AVX2 build / native float", "k16/fp16_avx2", "k16/native_float", std::nullopt},
-      {"bf16 AVX2 build / native float", "k16/bf16_avx2", "k16/native_float", std::nullopt},
+      {"fp16 AVX2 build / native float", "k16/fp16_avx2", "k16/native_float", avx2_build_target},
+      {"bf16 AVX2 build / native float", "k16/bf16_avx2", "k16/native_float", avx2_build_target},
       {"fp16 SSE2 build / native float", "k16/fp16_sse2", "k16/native_float", std::nullopt},
       {"bf16 SSE2 build / native float", "k16/bf16_sse2", "k16/native_float", std::nullopt},
       {"fp16 / hand-written fp16", "k16/fp16", "k16/hand_fp16", std::nullopt},

@@ -2,6 +2,7 @@
 
 #include <gmp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <optional>
@@ -46,6 +47,18 @@ Integer decimal_integer(const std::string& digits) {
   return v;
 }
 
+// 10^k, the last one kept: a layer file repeats its extreme exponents ("1e-999999" in every
+// entry), and 10^999999 costs milliseconds to raise where a copy costs microseconds.
+const Integer& power_of_ten(unsigned long k) {
+  thread_local unsigned long cached_k = 0;
+  thread_local Integer cached = 1;
+  if (k != cached_k) {
+    mpz_ui_pow_ui(cached.backend().data(), 10, k);
+    cached_k = k;
+  }
+  return cached;
+}
+
 // "p/q" with optional spaces around each part and a sign on p only.
 std::optional<Rational> parse_fraction(const std::string& text) {
   Scanner in(text);
@@ -82,9 +95,17 @@ std::optional<Rational> parse_decimal(const std::string& text) {
   }
   in.skip_space();
   if (!in.at_end()) return std::nullopt;
-  Rational value{decimal_integer(whole + fraction)};
-  const Integer ten_power = boost::multiprecision::pow(Integer(10), static_cast<unsigned>(std::labs(exponent)));
-  value = exponent >= 0 ? value * Rational(ten_power) : value / Rational(ten_power);
+  const Integer digits = decimal_integer(whole + fraction);
+  const Integer& scale = power_of_ten(static_cast<unsigned long>(std::labs(exponent)));
+  Rational value;
+  if (exponent >= 0) {
+    mpz_mul(mpq_numref(value.backend().data()), digits.backend().data(), scale.backend().data());
+  } else {
+    // digits / 10^k built in place and reduced once: a rational division would reduce twice.
+    mpz_set(mpq_numref(value.backend().data()), digits.backend().data());
+    mpz_set(mpq_denref(value.backend().data()), scale.backend().data());
+    mpq_canonicalize(value.backend().data());
+  }
   return negative ? Rational(-value) : value;
 }
 
@@ -94,6 +115,18 @@ Rational parse_rational(const std::string& text) {
   if (auto q = parse_fraction(text)) return *q;
   if (auto q = parse_decimal(text)) return *q;
   throw UsageError("'" + text + "' is not a number (expected an integer, p/q or a decimal)");
+}
+
+double rational_text_bits(const std::string& text) {
+  constexpr double kBitsPerDigit = 3.3219280948873623;  // log2(10)
+  const std::size_t e = text.find_first_of("eE");
+  double digits = 0;
+  for (std::size_t i = 0; i < std::min(e, text.size()); ++i) digits += text[i] >= '0' && text[i] <= '9';
+  double exponent = 0;
+  if (e != std::string::npos)
+    for (std::size_t i = e + 1; i < text.size() && exponent < 1e7; ++i)  // 1e7: past parse_rational's exponent range
+      if (text[i] >= '0' && text[i] <= '9') exponent = 10 * exponent + (text[i] - '0');
+  return (digits + exponent) * kBitsPerDigit + 2;
 }
 
 Rational rational_from_double(double x) {

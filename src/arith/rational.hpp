@@ -17,6 +17,11 @@ using Integer = boost::multiprecision::number<boost::multiprecision::gmp_int,
 // the '/' of a fraction. Throws UsageError naming the text otherwise.
 Rational parse_rational(const std::string& text);
 
+// An upper bound on the bits of parse_rational(text)'s numerator and denominator together, read
+// off the text without building the value (its digits and decimal exponent): "1e-999999" is ten
+// characters and 3.3 million bits, so a reader weighs the value before it is built.
+double rational_text_bits(const std::string& text);
+
 // The exact value of a finite double. Precondition: std::isfinite(x).
 Rational rational_from_double(double x);
 

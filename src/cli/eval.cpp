@@ -158,6 +158,9 @@ int run_eval(const EvalOptions& opt) {
   const std::string cap_source = cap_given ? "--max-memory" : io::available_memory() ? "MemAvailable" : "the fallback cap";
   const models::RoundingSemantics sem = models::parse_rounding_semantics(opt.semantics);
   const std::string default_precisions = "exact,fp32,bf16,fp16";
+  // The time cap holds from the start: reading a file of huge exact values is work too.
+  const TimeCap time_cap = time_cap_from(opt.max_time);
+  const ScopedDeadline deadline(time_cap.seconds, time_cap.text());
   io::LayerSpec spec = read_layer_argument(opt.file, cap);
   if (!opt.schedule.empty()) spec.schedule = io::parse_schedule(opt.schedule, spec.length());
   const auto precisions = arith::parse_precision_list(opt.precisions.empty() ? (spec.needs_exp() ? "fp32,bf16,fp16" : default_precisions) : opt.precisions);
@@ -192,7 +195,6 @@ int run_eval(const EvalOptions& opt) {
     total.seconds += t.seconds;
     if (t.seconds > largest) largest = t.seconds, total.what = t.what;  // the stage that dominates
   }
-  const TimeCap time_cap = time_cap_from(opt.max_time);
   refuse_if_over({total.seconds, "mostly " + total.what}, time_cap, opt.file + ": evaluating", "use fewer arithmetics or a shorter layer");
   // The rank profile is left out, with the reason, when it alone would break a cap (as for memory).
   io::RankProfile profile;
@@ -209,7 +211,6 @@ int run_eval(const EvalOptions& opt) {
   }
   if (!opt.quiet && total.seconds >= kAnnouncedSeconds)
     std::fprintf(stderr, "eval: about %s of work estimated (mostly %s)\n", format_duration(total.seconds).c_str(), total.what.c_str());
-  const ScopedDeadline deadline(time_cap.seconds, time_cap.text());
 
   // The runs, the reference first; a progress line counts runs, comparisons and rank blocks.
   const bool ranks_run = profile.reason.empty() && spec.length() <= opt.max_rank_length;

@@ -25,7 +25,7 @@ void throw_if_past_deadline() {
     const std::lock_guard<std::mutex> lock(cap_text_mutex);
     cap = cap_text_value;
   }
-  throw TimeCapExceeded("stopped at the time cap " + cap + " before the run finished (its up-front estimate was below the cap); raise the cap with --max-time");
+  throw TimeCapExceeded("stopped at the time cap " + cap + " before the command finished (its up-front estimates were below the cap); raise the cap with --max-time");
 }
 
 ScopedDeadline::ScopedDeadline(double seconds, std::string cap_text) {

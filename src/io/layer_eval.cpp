@@ -24,21 +24,39 @@ namespace {
 Rational abs_value(const Rational& q) { return q < 0 ? Rational(-q) : q; }
 
 // The layer as a scan with exact parameters, when it is one: the scan itself, or linear attention
-// as the scalar-decay scan with c = q, b = k and a = decay (1 without decay).
-std::optional<models::ScanParams<Rational>> as_scan(const LayerSpec& spec) {
-  if (spec.kind() == LayerKind::scan) return std::get<models::ScanParams<Rational>>(spec.layer);
-  if (spec.kind() != LayerKind::linear_attention) return std::nullopt;
-  const auto& la = std::get<models::LinearAttention<Rational>>(spec.layer);
-  const std::size_t length = la.q.rows(), n = la.q.cols();
-  models::ScanParams<Rational> p{length, n, models::DecayKind::scalar, la.decay ? *la.decay : std::vector<Rational>(length, Rational(1)), {}, {},
-                                 std::nullopt};
-  for (std::size_t t = 0; t < length; ++t)
-    for (std::size_t s = 0; s < n; ++s) {
-      p.b.push_back(la.k(t, s));
-      p.c.push_back(la.q(t, s));
+// as the scalar-decay scan with c = q, b = k and a = decay (1 without decay). A scan layer is
+// referred to, never copied: its exact parameters can take gigabytes before a size estimate
+// refuses them.
+class ScanView {
+ public:
+  explicit ScanView(const LayerSpec& spec) {
+    if (spec.kind() == LayerKind::scan) {
+      scan_ = &std::get<models::ScanParams<Rational>>(spec.layer);
+      return;
     }
-  return p;
-}
+    if (spec.kind() != LayerKind::linear_attention) return;
+    const auto& la = std::get<models::LinearAttention<Rational>>(spec.layer);
+    const std::size_t length = la.q.rows(), n = la.q.cols();
+    owned_.emplace(models::ScanParams<Rational>{length, n, models::DecayKind::scalar,
+                                                la.decay ? *la.decay : std::vector<Rational>(length, Rational(1)), {}, {}, std::nullopt});
+    for (std::size_t t = 0; t < length; ++t)
+      for (std::size_t s = 0; s < n; ++s) {
+        owned_->b.push_back(la.k(t, s));
+        owned_->c.push_back(la.q(t, s));
+      }
+    scan_ = &*owned_;
+  }
+  ScanView(const ScanView&) = delete;
+  ScanView& operator=(const ScanView&) = delete;
+
+  explicit operator bool() const { return scan_ != nullptr; }
+  const models::ScanParams<Rational>& operator*() const { return *scan_; }
+  const models::ScanParams<Rational>* operator->() const { return scan_; }
+
+ private:
+  std::optional<models::ScanParams<Rational>> owned_;
+  const models::ScanParams<Rational>* scan_ = nullptr;
+};
 
 double bits(const Rational& q) { return static_cast<double>(bit_size(q)); }
 
@@ -296,7 +314,7 @@ ScheduleCheck check_schedule(const LayerRun& run, const tasks::CopySchedule& sch
 RankProfile layer_rank_profile(const LayerSpec& spec, std::size_t max_length, std::uint64_t memory_cap,
                                const std::function<void(std::size_t)>& on_block) {
   RankProfile out;
-  const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
+  const ScanView p(spec);
   if (!p) {
     out.reason = spec.kind() == LayerKind::mamba
                      ? "the decays exp(delta A) are irrational; give the discretized (a, b, c) as a \"scan\" layer for exact ranks"
@@ -370,7 +388,7 @@ RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p) {
     out.output_bits = std::holds_alternative<arith::IntervalSpec>(p.spec) ? 2.0 * static_cast<double>(std::get<arith::IntervalSpec>(p.spec).precision) : 64;
     return out;
   }
-  const std::optional<models::ScanParams<Rational>> scan = as_scan(spec);
+  const ScanView scan(spec);
   if (!scan) {  // no exact run: the layer needs exp
     out.memory = {params, "the exact parameters"};
     return out;
@@ -412,7 +430,7 @@ RunEstimate estimate_run(const LayerSpec& spec, const arith::Precision& p) {
 }
 
 RunEstimate estimate_rank_profile(const LayerSpec& spec) {
-  const std::optional<models::ScanParams<Rational>> p = as_scan(spec);
+  const ScanView p(spec);
   if (!p) return {{0, "no sequence matrix"}, {0, "no sequence matrix"}};
   const double N = static_cast<double>(p->length), n = static_cast<double>(p->state);
   // Residues of every parameter (a pass over its words), the X_r (N n^2 words) and per block an

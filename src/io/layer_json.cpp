@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arith/errors.hpp"
+#include "core/cancel.hpp"
 #include "core/printable.hpp"
 #include "io/memory.hpp"
 
@@ -240,12 +241,15 @@ class Reader {
 
   std::size_t binary64_numbers() const { return binary64_; }
 
+  // Each value is weighed from its text before it is built (a short string can stand for
+  // millions of bits), and reading stops at the time cap: a file of such values is refused, never
+  // read on for minutes.
   Rational number(const json& v, const std::string& path) {
+    throw_if_cancelled();
+    if (v.is_string()) refuse_if_over_cap(bytes_ + 64.0 + rational_text_bits(v.get_ref<const std::string&>()) / 8.0, path);
     Rational q = convert(v, path);
     bytes_ += rational_bytes(q);
-    if (bytes_ > cap_)
-      throw UsageError(path + ": the exact parameters read so far need about " + format_bytes(bytes_) + ", above the memory cap " +
-                       format_bytes(cap_));
+    refuse_if_over_cap(bytes_, path);
     return q;
   }
 
@@ -310,6 +314,12 @@ class Reader {
       default:
         throw UsageError(path + ": expected a number (a JSON number, or a string such as \"0.1\" or \"9/10\"), got " + type_name(v));
     }
+  }
+
+  void refuse_if_over_cap(double bytes, const std::string& path) const {
+    if (bytes > cap_)
+      throw UsageError(path + ": the exact parameters read so far need about " + format_bytes(bytes) + ", above the memory cap " +
+                       format_bytes(cap_));
   }
 
   double cap_;

@@ -33,8 +33,39 @@ BOOST_AUTO_TEST_CASE(parse_rational_reads_exact_decimal_values) {
       {"1.5e-0", Rational(3, 2)},
       {"\t12\n", Rational(12)},
       {"-0", Rational(0)},
+      // The power of ten is cached between calls: the same exponent twice, then others, and
+      // digits that share factors with it (the quotient must come out reduced).
+      {"25e-2", Rational(1, 4)},
+      {"25e-2", Rational(1, 4)},
+      {"-750e-3", Rational(-3, 4)},
+      {"3e2", Rational(300)},
+      {"-3e2", Rational(-300)},
+      {"1e-2", Rational(1, 100)},
   };
   for (const auto& [text, want] : cases) BOOST_TEST(parse_rational(text) == want, "'" << text << "'");
+}
+
+BOOST_AUTO_TEST_CASE(parse_rational_reads_extreme_exponents_exactly) {
+  const Rational tiny = parse_rational("1e-999999");
+  BOOST_TEST(numerator(tiny) == 1);
+  BOOST_TEST(denominator(tiny) == boost::multiprecision::pow(Integer(10), 999999u));
+  BOOST_TEST(parse_rational("-4e-999999") == -4 * tiny);  // cached power, reused
+  BOOST_TEST(parse_rational("5e-999999") * 2 == 10 * tiny);
+  BOOST_TEST(parse_rational("2e999998") == 2 / (tiny * 10));
+}
+
+// The text's weight bounds the value's size from above (a reader refuses on it before building
+// the value) and is not far above it for the extreme exponents it exists for.
+BOOST_AUTO_TEST_CASE(rational_text_bits_bounds_the_parsed_size) {
+  auto bits = [](const Rational& q) {
+    return static_cast<double>(mpz_sizeinbase(numerator(q).backend().data(), 2) + mpz_sizeinbase(denominator(q).backend().data(), 2));
+  };
+  for (const char* text : {"0", "-3", "9/10", "123456789/987654321", "0.125", "-2.5e4", "1e-3", "7e300", "-0.0001e-20", "5.", ".5",
+                           "99999999999999999999", "1e-999999", "123.456e999990", " 7 / 8 "}) {
+    const double bound = rational_text_bits(text);
+    BOOST_TEST(bits(parse_rational(text)) <= bound, "'" << text << "': " << bits(parse_rational(text)) << " > " << bound);
+  }
+  BOOST_TEST(rational_text_bits("1e-999999") < 1.001 * bits(parse_rational("1e-999999")));
 }
 
 BOOST_AUTO_TEST_CASE(parse_rational_refuses_everything_else_with_a_usage_error) {
