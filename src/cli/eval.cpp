@@ -181,7 +181,8 @@ int run_eval(const EvalOptions& opt) {
     if (need.memory.bytes > static_cast<double>(cap))
       throw UsageError(opt.file + ": evaluating in " + p.name + (p.name == reference.name ? " (the reference)" : "") + " needs about " +
                        io::format_bytes(need.memory.bytes) + " (" + need.memory.what +
-                       "), above the memory cap " + io::format_bytes(static_cast<double>(cap)) + " (" + cap_source + ")");
+                       "), above the memory cap " + io::format_bytes(static_cast<double>(cap)) + " (" + cap_source +
+                       "); use a shorter layer, or raise the cap with --max-memory");
     if (stages.empty()) reference_bits = need.output_bits;
     const double compare = stages.empty() ? 0 : 4 * static_cast<double>(spec.length()) * exact_op_seconds(reference_bits + need.output_bits);
     char what[200];

@@ -43,6 +43,7 @@ struct SsdOptions {
   std::string segsum = "products";
   std::string precisions = "exact,fp32,bf16,fp16";
   std::string semantics;
+  std::string max_memory;  // empty: MemAvailable
   bool json = false;
 };
 
@@ -151,7 +152,7 @@ int run_ssd(const SsdOptions& opt) {
   const std::vector<std::size_t> chunks = parse_chunks(opt.chunks);
   if (opt.segsum != "products" && opt.segsum != "cumsum") throw UsageError("--segsum: '" + opt.segsum + "'; valid: products, cumsum");
   const models::Segsum mode = opt.segsum == "products" ? models::Segsum::products : models::Segsum::cumsum;
-  const io::LayerSpec spec = read_layer_argument(opt.file, io::default_memory_cap());
+  const io::LayerSpec spec = read_layer_argument(opt.file, opt.max_memory.empty() ? io::default_memory_cap() : io::parse_byte_size(opt.max_memory));
   if (spec.kind() != io::LayerKind::scan) throw UsageError(opt.file + ": a " + io::to_string(spec.kind()) + " layer; ssd needs a \"scan\" layer");
   const auto& params = std::get<models::ScanParams<Rational>>(spec.layer);
   if (params.decay_kind != models::DecayKind::scalar)
@@ -245,6 +246,7 @@ void setup_ssd(CLI::App& app, int& exit_code) {
   sub->add_option("--segsum", opt->segsum, "How L(i, j) is formed: products or cumsum")->capture_default_str();
   sub->add_option("--precision", opt->precisions, "Comma-separated arithmetics")->capture_default_str();
   sub->add_option("--semantics", opt->semantics, "Rounding semantics, e.g. storage=bf16");
+  sub->add_option("--max-memory", opt->max_memory, "Memory cap for reading the layer, e.g. 4G (default: MemAvailable)");
   sub->add_flag("--json", opt->json, "Print one JSON object instead of the table");
   sub->callback([opt, &exit_code] { exit_code = run_ssd(*opt); });
 }

@@ -319,7 +319,7 @@ class Reader {
   void refuse_if_over_cap(double bytes, const std::string& path) const {
     if (bytes > cap_)
       throw UsageError(path + ": the exact parameters read so far need about " + format_bytes(bytes) + ", above the memory cap " +
-                       format_bytes(cap_));
+                       format_bytes(cap_) + "; raise it with --max-memory");
   }
 
   double cap_;
@@ -528,7 +528,7 @@ void check_text_size(const std::string& name, std::uint64_t size, std::uint64_t 
   const double tree = static_cast<double>(size) * static_cast<double>(kJsonBytesPerByte);
   if (tree > static_cast<double>(memory_cap))
     throw UsageError(printable(name) + ": the file has " + (read_so_far ? "at least " : "") + format_bytes(static_cast<double>(size)) + "; its parse tree needs about " + format_bytes(tree) +
-                     " (" + std::to_string(kJsonBytesPerByte) + " bytes per byte), above the memory cap " + format_bytes(static_cast<double>(memory_cap)));
+                     " (" + std::to_string(kJsonBytesPerByte) + " bytes per byte), above the memory cap " + format_bytes(static_cast<double>(memory_cap)) + "; raise it with --max-memory");
 }
 
 LayerSpec parse_named(const std::string& text, const std::string& name, std::uint64_t memory_cap) {
