@@ -48,7 +48,7 @@
 #include "models/sequence_matrix.hpp"
 #include "output/result_tables.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::l1 {
 namespace {
 
 using models::DecayKind;
@@ -309,8 +309,12 @@ std::vector<NamedTable> tables(const ProofReport& report, const std::vector<arit
 }
 
 }  // namespace
+}  // namespace freelunch::proofs::l1
+
+namespace freelunch::proofs {
 
 ProofEntry module_l1() {
+  using namespace l1;  // the module's run, checks and falsifiers above
   return {"l1", "(lemma)", "(lemma)", "selective scan = masked linear attention; M is n-semiseparable",
       "Mamba's selective scan is masked linear attention; its sequence matrix is n-semiseparable",
       run, "exact,mpfr113,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3,fix16.16", checks(), falsifiers, statement(), tables, {}};

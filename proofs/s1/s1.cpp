@@ -62,7 +62,7 @@
 #include "tasks/constant_input.hpp"
 #include "tasks/state_tracking.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::s1 {
 namespace {
 
 using tasks::TrackingLayer;
@@ -367,8 +367,12 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::proofs::s1
+
+namespace freelunch::proofs {
 
 ProofEntry module_s1() {
+  using namespace s1;  // the module's run, checks and falsifiers above
   return {"s1", "(S1)", "-", "state tracking: parity and mod 3 with negative eigenvalues and reflections",
           "a linear RNN tracks parity with a negative eigenvalue and counts mod 3 with Householder reflections; positive decays "
           "cannot track parity in finite precision (fixed point) and change a threshold's sign at most n times in exact arithmetic",

@@ -53,7 +53,7 @@
 #include "output/theorem_module.hpp"
 #include "s2_report.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::s2 {
 namespace {
 
 constexpr std::size_t kState = 4;
@@ -380,8 +380,12 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::proofs::s2
+
+namespace freelunch::proofs {
 
 ProofEntry module_s2() {
+  using namespace s2;  // the module's run, checks and falsifiers above
   return {"s2", "(S2)", "-", "Mamba-2 state space duality: the chunked algorithm equals the recurrence",
           "for scalar decays the chunked algorithm (SSD) with any chunk size computes the same outputs as the recurrence, "
           "exactly; in a format the two round differently",

@@ -37,7 +37,7 @@
 #include "tasks/associative_recall.hpp"
 #include "tasks/copy_witness.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::s3 {
 namespace {
 
 using models::MemoryRule;
@@ -207,8 +207,12 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::proofs::s3
+
+namespace freelunch::proofs {
 
 ProofEntry module_s3() {
+  using namespace s3;  // the module's run, checks and falsifiers above
   return {"s3", "(S3)", "-", "the delta rule: exact overwrites, capacity d, eigenvalues of I - beta k k^T",
           "the delta rule overwrites exactly with one-hot keys where additive linear attention fails at the first repeated key; "
           "recall of m keys needs d >= m; I - beta k k^T has eigenvalues 1 and 1 - beta",

@@ -55,7 +55,7 @@
 #include "tasks/slot_copy_search.hpp"
 #include "tasks/state_count.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::t1 {
 namespace {
 
 using nlohmann::json;
@@ -501,8 +501,12 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 
 
 }  // namespace
+}  // namespace freelunch::proofs::t1
+
+namespace freelunch::proofs {
 
 ProofEntry module_t1() {
+  using namespace t1;  // the module's run, checks and falsifiers above
   return {"t1", "Thm 1", "Thm 1", "constant-size Mamba has a COPY bottleneck (magnitude, rank, information)",
       "constant-size Mamba has a COPY bottleneck: magnitude (finite range), rank (every arithmetic), information (finite precision)",
       run, "exact,mpfr53,fp64,fp32,bf16,fp16,e5m2,e4m3,fix8.8", checks(), falsifiers, t1::statement(), t1::tables, t1::figures};

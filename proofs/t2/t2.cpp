@@ -64,7 +64,7 @@
 #include "t2_report.hpp"
 #include "tasks/softmax_threshold.hpp"
 
-namespace freelunch::proofs {
+namespace freelunch::proofs::t2 {
 namespace {
 
 using tasks::SoftmaxCopyLayer;
@@ -391,8 +391,12 @@ std::vector<Falsifier> falsifiers(const ProofOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::proofs::t2
+
+namespace freelunch::proofs {
 
 ProofEntry module_t2() {
+  using namespace t2;  // the module's run, checks and falsifiers above
   return {"t2", "Thm 2", "-", "constant-size Transformer copies with logarithmic score growth",
       "a constant-size Transformer performs COPY with logarithmic score growth",
       run, "exact,interval128,fp64,fp32,bf16,fp16,e5m2,e4m3", checks(), falsifiers, t2::statement(), t2::tables, t2::figures};

@@ -65,6 +65,13 @@ void add_subcommands(CLI::App& app, int& exit_code) {
   setup_ssd(app, exit_code);
 }
 
+int run_freelunch(int argc, char** argv) {
+  CLI::App app("freelunch: a proof checker for the theory of Mamba and linear attention", "freelunch");
+  int exit_code = 0;
+  add_subcommands(app, exit_code);
+  return run_app(app, argc, argv, exit_code);
+}
+
 CapturedRun run_captured(const std::vector<std::string>& args, std::optional<std::string> stdin_text) {
   CLI::App app("freelunch: a proof checker for the theory of Mamba and linear attention", "freelunch");
   int exit_code = 0;

@@ -14,6 +14,9 @@ class App;
 
 namespace freelunch::cli {
 
+// `freelunch ARGS`: the whole command line (main's body; CLI11 stays out of main.cpp, which then
+// compiles in a fraction of a second).
+int run_freelunch(int argc, char** argv);
 int run_app(CLI::App& app, int argc, char** argv, const int& exit_code);
 // The `freelunch` command line: every subcommand bound to `app`, its exit code to `exit_code`.
 void add_subcommands(CLI::App& app, int& exit_code);

@@ -36,7 +36,7 @@
 #include "tasks/slot_copy.hpp"
 #include "tasks/slot_copy_eval.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::copy_command {
 namespace {
 
 struct CopyOptions {
@@ -151,8 +151,12 @@ int run_copy(const CopyOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::copy_command
+
+namespace freelunch::cli {
 
 void setup_copy(CLI::App& app, int& exit_code) {
+  using namespace copy_command;
   auto opt = std::make_shared<CopyOptions>();
   CLI::App* sub = app.add_subcommand("copy", "Evaluate one slot-copy construction (T3) per arithmetic: does it copy, largest error, first failure");
   sub->add_option("--schedule", opt->schedule, "full, reverse, shift, distance or recall")->capture_default_str();

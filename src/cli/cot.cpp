@@ -39,7 +39,7 @@
 #include "dp/stream.hpp"
 #include "models/rounding_semantics.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::cot_command {
 namespace {
 
 struct CotCliOptions {
@@ -259,8 +259,12 @@ int run_cot(const CotCliOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::cot_command
+
+namespace freelunch::cli {
 
 void setup_cot(CLI::App& app, int& exit_code) {
+  using namespace cot_command;
   auto opt = std::make_shared<CotCliOptions>();
   CLI::App* sub = app.add_subcommand("cot", "Generate one DP problem's chain of thought with one model in one arithmetic and compare it with the direct solution");
   sub->add_option("problem", opt->problem, "halfindex-mod, lis, kadane, robber or trib-mod")->required();

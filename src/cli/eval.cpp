@@ -36,7 +36,7 @@
 #include "io/memory.hpp"
 #include "models/rounding_semantics.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::eval_command {
 namespace {
 
 struct EvalOptions {
@@ -384,8 +384,12 @@ int run_eval(const EvalOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::eval_command
+
+namespace freelunch::cli {
 
 void setup_eval(CLI::App& app, int& exit_code) {
+  using namespace eval_command;
   auto opt = std::make_shared<EvalOptions>();
   CLI::App* sub = app.add_subcommand("eval", "Evaluate a layer of one's own from JSON per arithmetic: outputs, deviation, copy schedule, rank profile");
   sub->add_option("file", opt->file, "The layer file (docs/layer-json.md), or - for standard input")->required();

@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/registry.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::list_command {
 namespace {
 
 void run_list() {
@@ -17,8 +17,12 @@ void run_list() {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::list_command
+
+namespace freelunch::cli {
 
 void setup_list(CLI::App& app) {
+  using namespace list_command;
   CLI::App* sub = app.add_subcommand("list", "The theorems with paper numbering (v2, v1) and what is implemented");
   sub->callback(run_list);
 }

@@ -2,11 +2,4 @@
 // exact, MPFR, emulated, fixed-point and interval arithmetic.
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
-
-int main(int argc, char** argv) {
-  CLI::App app("freelunch: a proof checker for the theory of Mamba and linear attention", "freelunch");
-  int exit_code = 0;
-  freelunch::cli::add_subcommands(app, exit_code);
-  return freelunch::cli::run_app(app, argc, argv, exit_code);
-}
+int main(int argc, char** argv) { return freelunch::cli::run_freelunch(argc, argv); }

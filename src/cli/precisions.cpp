@@ -16,7 +16,7 @@
 #include "arith/scoped_mpfr.hpp"
 #include "core/deviation.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::precisions_command {
 namespace {
 
 // Exact when it is a modest integer (65504, 448), else about three digits ("~3.40e+38").
@@ -87,8 +87,12 @@ void run_precisions(const std::vector<std::string>& names, bool json) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::precisions_command
+
+namespace freelunch::cli {
 
 void setup_precisions(CLI::App& app) {
+  using namespace precisions_command;
   struct Options {
     std::vector<std::string> names;
     bool json = false;

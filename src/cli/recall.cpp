@@ -31,7 +31,7 @@
 #include "models/rounding_semantics.hpp"
 #include "tasks/associative_recall.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::recall_command {
 namespace {
 
 struct RecallOptions {
@@ -139,8 +139,12 @@ int run_recall_command(const RecallOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::recall_command
+
+namespace freelunch::cli {
 
 void setup_recall(CLI::App& app, int& exit_code) {
+  using namespace recall_command;
   auto opt = std::make_shared<RecallOptions>();
   CLI::App* sub = app.add_subcommand("recall", "Associative recall (S3): delta rule or additive memory per arithmetic, every query checked");
   sub->add_option("--model", opt->model, "delta or additive")->required();

@@ -26,7 +26,7 @@
 
 extern char** environ;
 
-namespace freelunch::cli {
+namespace freelunch::cli::report_command {
 namespace {
 
 struct ReportOptions {
@@ -112,8 +112,12 @@ int run_report(const ReportOptions& options) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::report_command
+
+namespace freelunch::cli {
 
 void setup_report(CLI::App& app, int& exit_code) {
+  using namespace report_command;
   auto opt = std::make_shared<ReportOptions>();
   opt->check.ids = {"all"};
   CLI::App* sub = app.add_subcommand("report", "Run every proof (reusing finished instances) and write the LaTeX report with figures");

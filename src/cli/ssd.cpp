@@ -34,7 +34,7 @@
 #include "models/rounding_semantics.hpp"
 #include "models/selective_scan.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::ssd_command {
 namespace {
 
 struct SsdOptions {
@@ -237,8 +237,12 @@ int run_ssd(const SsdOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::ssd_command
+
+namespace freelunch::cli {
 
 void setup_ssd(CLI::App& app, int& exit_code) {
+  using namespace ssd_command;
   auto opt = std::make_shared<SsdOptions>();
   CLI::App* sub = app.add_subcommand("ssd", "Mamba-2's chunked algorithm (S2) against the recurrence on a scan layer, per arithmetic and chunk size");
   sub->add_option("layer", opt->file, "A scan layer with scalar decays (docs/layer-json.md), or - for standard input")->required();

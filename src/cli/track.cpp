@@ -35,7 +35,7 @@
 #include "tasks/constant_input.hpp"
 #include "tasks/state_tracking.hpp"
 
-namespace freelunch::cli {
+namespace freelunch::cli::track_command {
 namespace {
 
 struct TrackOptions {
@@ -179,8 +179,12 @@ int run_track(const TrackOptions& opt) {
 }
 
 }  // namespace
+}  // namespace freelunch::cli::track_command
+
+namespace freelunch::cli {
 
 void setup_track(CLI::App& app, int& exit_code) {
+  using namespace track_command;
   auto opt = std::make_shared<TrackOptions>();
   CLI::App* sub = app.add_subcommand("track", "State tracking (S1): a parity or mod-3 layer per arithmetic, its read-out, certificate and fixed point");
   sub->add_option("task", opt->task, "parity or mod3")->required();
