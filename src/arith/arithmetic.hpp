@@ -38,6 +38,14 @@ concept HasAddProduct = Arithmetic<A> && requires(const A& ar, typename A::value
   ar.add_product(acc, x, x);
 };
 
+// Optional: ar.set_product(out, x, y) does out = x * y with the operator's rounding and flags,
+// into out's storage (out may be x or y). models::dot_into uses it to update a state entry
+// without allocating; default: the operator.
+template <class A>
+concept HasSetProduct = Arithmetic<A> && requires(const A& ar, typename A::value_type& out, const typename A::value_type& x) {
+  ar.set_product(out, x, x);
+};
+
 // Point arithmetics (exact or rounded) report the exact value of each result.
 template <class A>
 concept PointArithmetic = Arithmetic<A> && requires(const A& ar, const typename A::value_type& x) {

@@ -100,6 +100,13 @@ class DyadicArith {
   // acc += x * y in place, the product formed in a per-thread scratch integer (no temporary).
   // Used by models::dot.
   void add_product(Dyadic& acc, const Dyadic& x, const Dyadic& y) const;
+  // out = x * y in out's mantissa (out may be x or y: GMP's product allows it). Used by
+  // models::dot_into.
+  void set_product(Dyadic& out, const Dyadic& x, const Dyadic& y) const {
+    const long e = x.e_ + y.e_;
+    mpz_mul(out.m_.backend().data(), x.m_.backend().data(), y.m_.backend().data());
+    out.e_ = e;
+  }
 };
 
 // Runs f(arith) on DyadicArith, and on RationalArith if that threw NotDyadic. f must be free of

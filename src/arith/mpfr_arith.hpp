@@ -203,6 +203,17 @@ class MpfrArith {
     acc += product_;
   }
 
+  // out = x * y rounded as the operator does, with its flags, into out's storage (out may be x
+  // or y). Used by models::dot_into. A value of another context or precision goes through the
+  // operator.
+  void set_product(MpfrValue& out, const MpfrValue& x, const MpfrValue& y) const {
+    if (x.context() != this || out.context() != this || mpfr_get_prec(out.get()) != prec_) {
+      out = x * y;
+      return;
+    }
+    compute(out, mpfr_mul, x, y);
+  }
+
   // Records the ternary of an operation whose p-bit result is in r; for an emulated format,
   // rounds it to the format first. For mpfrP an infinite or zero result with a nonzero ternary
   // is an overflow or underflow of MPFR's exponent range (about 2^(+-2^30): exp of a huge

@@ -3,6 +3,7 @@
 // fusion are decided, so every model rounds the same way.
 #include <cstddef>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "arith/arithmetic.hpp"
@@ -62,6 +63,25 @@ typename A::value_type dot(const A& ar, std::size_t n, X&& x, Y&& y, const Round
   products.reserve(n);
   for (std::size_t i = 0; i < n; ++i) products.push_back(x(i) * y(i));
   return detail::sum_pairwise(std::span<const V>(products));
+}
+
+// out = dot(ar, n, x, y, sem, counters), the same value, rounding and flags, computed in out's
+// storage when the arithmetic can (HasSetProduct and HasAddProduct, sequential per-operation
+// order): a state update h = a h + b u then allocates nothing. x(0) and y(0) may refer to out;
+// x(i) and y(i) for i >= 1 must not (out holds the partial sum by then).
+template <arith::Arithmetic A, class X, class Y>
+void dot_into(const A& ar, typename A::value_type& out, std::size_t n, X&& x, Y&& y, const RoundingSemantics& sem,
+              Counters* counters = nullptr) {
+  if constexpr (arith::HasSetProduct<A> && arith::HasAddProduct<A>) {
+    const bool fused = !A::is_exact && sem.dot == RoundingSemantics::Dot::fused;
+    if (!fused && sem.order == RoundingSemantics::Order::sequential) {
+      if (counters) counters->mul_adds += n;
+      ar.set_product(out, x(0), y(0));
+      for (std::size_t i = 1; i < n; ++i) ar.add_product(out, x(i), y(i));
+      return;
+    }
+  }
+  out = dot(ar, n, std::forward<X>(x), std::forward<Y>(y), sem, counters);
 }
 
 }  // namespace freelunch::models

@@ -65,8 +65,8 @@ std::vector<typename A::value_type> selective_scan_generic(const A& ar, const Sc
     throw_if_cancelled();
     for (std::size_t s = 0; s < n; ++s) {
       const V& ut = u[t];
-      h[s] = dot(ar, 2, [&](std::size_t i) -> const V& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
-                 [&](std::size_t i) -> const V& { return i == 0 ? h[s] : ut; }, sem, counters);
+      dot_into(ar, h[s], 2, [&](std::size_t i) -> const V& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
+               [&](std::size_t i) -> const V& { return i == 0 ? h[s] : ut; }, sem, counters);
     }
     V out = dot(ar, n, [&](std::size_t s) -> const V& { return p.query(t, s); }, [&](std::size_t s) -> const V& { return h[s]; }, sem, counters);
     if (p.skip) {

@@ -142,10 +142,10 @@ BOOST_AUTO_TEST_CASE(run_exact_falls_back_to_rationals) {
 }
 
 BOOST_AUTO_TEST_CASE(in_place_dyadic_operations_equal_the_operators) {
-  // +=, -=, *= and DyadicArith::add_product (used by models::dot) work in place; they must give
+  // +=, -=, *=, DyadicArith::add_product and set_product (used by models::dot) work in place; they must give
   // the value and the representation (mantissa and exponent: the smaller one) of the operators,
   // with either exponent the larger, equal exponents, zeros, and aliasing (x += x, x -= x,
-  // add_product(x, x, x)).
+  // add_product(x, x, x), set_product(x, x, b)).
   const DyadicArith ar;
   std::mt19937_64 rng(testing::seed() * 443u);
   const auto random_value = [&] {
@@ -181,6 +181,15 @@ BOOST_AUTO_TEST_CASE(in_place_dyadic_operations_equal_the_operators) {
     x = a;
     ar.add_product(x, x, x);
     ok = ok && same(x, a + a * a);
+    x = a;
+    ar.set_product(x, b, c);
+    ok = ok && same(x, b * c);
+    x = a;
+    ar.set_product(x, x, b);
+    ok = ok && same(x, a * b);
+    x = a;
+    ar.set_product(x, b, x);
+    ok = ok && same(x, b * a);
     // A chain, as in dot: the scratch integers carry no state from one call to the next.
     Dyadic acc = a * b;
     ar.add_product(acc, b, c);

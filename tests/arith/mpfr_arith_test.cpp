@@ -343,8 +343,8 @@ BOOST_AUTO_TEST_CASE(values_survive_vector_growth_and_default_construction) {
 }
 
 BOOST_AUTO_TEST_CASE(in_place_operations_equal_the_operators) {
-  // acc += b, acc -= b, acc *= b and ar.add_product(acc, x, y) (used by models::dot) against
-  // acc = acc op b and acc = acc + x * y: the same value, sign, precision and flags (cleared
+  // acc += b, acc -= b, acc *= b, ar.add_product(acc, x, y) and ar.set_product(acc, x, y) (used
+  // by models::dot) against acc = acc op b, acc = acc + x * y and acc = x * y: the same value, sign, precision and flags (cleared
   // before each), on random values and on the specials (inf - inf and 0 * inf are invalid, a NaN
   // operand raises nothing), with aliasing (acc += acc, add_product(acc, acc, acc)). mpfr1000
   // runs on heap values, the formats through mpfr_round_to_format.
@@ -410,6 +410,14 @@ BOOST_AUTO_TEST_CASE(in_place_operations_equal_the_operators) {
       fx = flags_of([&] { ar.add_product(x, x, x); });
       fw = flags_of([&] { want = a + a * a; });
       check("add_product(x, x, x)", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { ar.set_product(x, b, c); });
+      fw = flags_of([&] { want = b * c; });
+      check("set_product", i, x, fx, want, fw);
+      x = a;
+      fx = flags_of([&] { ar.set_product(x, x, b); });
+      fw = flags_of([&] { want = a * b; });
+      check("set_product(x, x, b)", i, x, fx, want, fw);
     }
     BOOST_TEST_MESSAGE(ar.name() << ": " << n << " random cases of in-place operations, " << mismatches << " mismatches");
     BOOST_TEST(mismatches == 0u);

@@ -11,8 +11,9 @@
 #include "models/dot.hpp"
 #include "arith/float_oracle.hpp"
 
-// models::dot and models::sum under per-operation sequential semantics accumulate in place
-// (acc += x * y, or the arithmetic's add_product hook); this must be the computation written
+// models::dot, models::dot_into and models::sum under per-operation sequential semantics
+// accumulate in place (acc += x * y, or the arithmetic's set_product and add_product hooks);
+// this must be the computation written
 // out with the operators, acc = acc + x * y from left to right: the same value, the same flags,
 // the same operation count, in every arithmetic.
 
@@ -58,14 +59,19 @@ std::pair<Outcome, Outcome> run_both(const A& ar, const std::vector<Rational>& x
   Counters counters;
   const V d = models::dot(ar, n, [&](std::size_t i) -> const V& { return x[i]; }, [&](std::size_t i) -> const V& { return y[i]; }, sem, &counters);
   const V s = models::sum(std::span<const V>(x), sem);
-  Outcome library{describe(ar, d) + " " + describe(ar, s), ar.flags().to_string(), counters.mul_adds};
+  // dot_into with the first factor read from the output itself, as a state update h = a h + b u
+  // reads h: the output starts as a copy of y[0].
+  V into = y[0];
+  models::dot_into(ar, into, n, [&](std::size_t i) -> const V& { return x[i]; },
+                   [&](std::size_t i) -> const V& { return i == 0 ? into : y[i]; }, sem, &counters);
+  Outcome library{describe(ar, d) + " " + describe(ar, s) + " " + describe(ar, into), ar.flags().to_string(), counters.mul_adds};
 
   ar.clear_flags();
   V acc = x[0] * y[0];
   for (std::size_t i = 1; i < n; ++i) acc = acc + x[i] * y[i];
   V total = x[0];
   for (std::size_t i = 1; i < n; ++i) total = total + x[i];
-  Outcome operators{describe(ar, acc) + " " + describe(ar, total), ar.flags().to_string(), n};
+  Outcome operators{describe(ar, acc) + " " + describe(ar, total) + " " + describe(ar, acc), ar.flags().to_string(), 2 * n};
   return {library, operators};
 }
 
