@@ -12,8 +12,8 @@
 // dependent chain, and the chains of different steps are independent). A watch per lane collects
 // the discarded bits and TwoSum errors (inexact iff any is nonzero) and the smallest nonzero and
 // largest magnitude rounded. If one was outside the normal range, the block is redone from its
-// first state by the generic SoftFloat operations, which raise every flag exactly as the generic
-// scan does; if not, the only flag the block can raise is inexact, and once inexact is raised the
+// first state one step at a time, and a step whose own watch fails by the generic SoftFloat
+// operations, which raise every flag exactly as the generic scan does; if not, the only flag the block can raise is inexact, and once inexact is raised the
 // following blocks no longer look for discarded bits. Products of two values of a fast-path
 // format (p <= 25) are exact in binary64, so only sums need TwoSum, and not even those when every
 // sum of the format is exact in binary64 (SoftFloatArith::sums_exact: fp16, e5m2, e4m3).
@@ -47,10 +47,14 @@ struct Lanes {
   typedef std::int64_t I __attribute__((vector_size(8 * W)));
 };
 
-// x in every lane. (Not D{} + x, which turns -0 into +0.)
+// x in every lane. (Not D{} + x, which turns -0 into +0.) Through an array: writing the lanes of
+// v one by one compiled, inside the kernel, to one masked insert per lane at every time step
+// (a sixth of the kernel's time), where this is one broadcast instruction.
 template <class D>
 [[gnu::always_inline]] inline void broadcast(D& v, double x) {
-  for (std::size_t l = 0; l < sizeof(D) / 8; ++l) v[l] = x;
+  double lanes[sizeof(D) / 8];
+  for (double& l : lanes) l = x;
+  std::memcpy(&v, lanes, sizeof v);
 }
 template <class D>
 [[gnu::always_inline]] inline void load_lanes(D& v, const double* p) {
@@ -235,15 +239,17 @@ template <std::size_t W, bool SumsExact>
   broadcast(sigma, std::ldexp(1.0, 52 - fmt.man_bits) + 1);
   const std::uint64_t min_normal_bits = std::bit_cast<std::uint64_t>(std::ldexp(1.0, fmt.emin_normal()));
   const std::uint64_t max_finite_bits = std::bit_cast<std::uint64_t>(fmt.max_finite_double);
-  // The state and its copy at the block's start (padded), the products and their transpose, the outputs.
-  std::vector<double> scratch(2 * np + 2 * K * np + K, 0.0);
+  // The state and its copies at the block's and the step's start (padded), the products and their
+  // transpose, the outputs.
+  std::vector<double> scratch(3 * np + 2 * K * np + K, 0.0);
   double* h = scratch.data();
   double* block_start = h + np;
-  double* products = block_start + np;
+  double* step_start = block_start + np;
+  double* products = step_start + np;
   double* by_entry = products + K * np;
   double* out = by_entry + K * np;
-  std::vector<SoftFloat> y;
-  y.reserve(p.length);
+  // Written by index: emplace_back was a call per output, not inlined in this large function.
+  std::vector<SoftFloat> y(p.length);
   // Once inexact is raised (it is sticky), the blocks stop looking for discarded bits.
   bool inexact = false;
   for (std::size_t t0 = 0; t0 < p.length; t0 += K) {
@@ -257,12 +263,26 @@ template <std::size_t W, bool SumsExact>
     bool lost = false;
     if (w.all_normal(min_normal_bits, max_finite_bits, lost)) [[likely]] {
       inexact |= lost;
-      for (std::size_t k = 0; k < steps; ++k) y.emplace_back(out[k], &ar);
+      for (std::size_t k = 0; k < steps; ++k) y[t0 + k] = SoftFloat(out[k], &ar);
       continue;
     }
-    // The careful block: the generic operations, in the same order, from the block's first state.
+    // The block again, one step at a time from its first state: each step on the fast rounding
+    // (a block of one step), and only a step whose watch saw a result outside the normal range by
+    // the generic operations, in the same order. A block fails for one or two steps that
+    // underflow (fp16's range is narrow: about one block in a hundred on the benchmark's scan),
+    // and redoing all sixteen generically cost fp16 a sixth of its time.
     std::copy(block_start, block_start + np, h);
     for (std::size_t t = t0; t < t0 + steps; ++t) {
+      std::copy(h, h + np, step_start);
+      LaneWatch<W> ws;
+      fast_block<W, SumsExact, true>(sigma, p, t, 1, &u[t], h, products, by_entry, out, ws);
+      bool step_lost = false;
+      if (ws.all_normal(min_normal_bits, max_finite_bits, step_lost)) {
+        inexact |= step_lost;
+        y[t] = SoftFloat(out[0], &ar);
+        continue;
+      }
+      std::copy(step_start, step_start + np, h);
       for (std::size_t s = 0; s < n; ++s) {
         const SoftFloat hs(h[s], &ar);
         h[s] = dot(ar, 2, [&](std::size_t i) -> const SoftFloat& { return i == 0 ? p.decay(t, s) : p.key(t, s); },
@@ -272,8 +292,8 @@ template <std::size_t W, bool SumsExact>
       std::vector<SoftFloat> hv;
       hv.reserve(n);
       for (std::size_t s = 0; s < n; ++s) hv.emplace_back(h[s], &ar);
-      y.push_back(dot(ar, n, [&](std::size_t s) -> const SoftFloat& { return p.query(t, s); },
-                      [&](std::size_t s) -> const SoftFloat& { return hv[s]; }, sem));
+      y[t] = dot(ar, n, [&](std::size_t s) -> const SoftFloat& { return p.query(t, s); },
+                 [&](std::size_t s) -> const SoftFloat& { return hv[s]; }, sem);
     }
   }
   if (inexact) ar.raise(arith::Flag::inexact);
